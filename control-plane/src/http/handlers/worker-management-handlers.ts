@@ -1,0 +1,110 @@
+import type { JobService } from "../../jobs/job-service.js";
+import type { EndpointService } from "../../management/endpoint-service.js";
+import type { TemplateService } from "../../management/template-service.js";
+import type { Store } from "../../store/store.js";
+import { type WorkerRegistry, workerStatus } from "../../workers/worker-registry.js";
+import type { OperationHandlers } from "../operation-types.js";
+import { presentJobRecord, presentWebhookDelivery, presentWorker } from "../presenters.js";
+
+/** Management operations on workers, jobs and webhook deliveries. */
+export type WorkerManagementHandlers = Pick<
+  OperationHandlers,
+  | "listWorkers"
+  | "createWorker"
+  | "getWorker"
+  | "deleteWorker"
+  | "drainWorker"
+  | "getWorkerLogs"
+  | "listJobs"
+  | "listWebhookDeliveries"
+>;
+
+/** Reads a worker's captured log lines; external workers have none. */
+export type WorkerLogReader = (
+  workerId: string,
+  tail: number,
+) => Promise<{ at: string; stream: "stdout" | "stderr"; line: string }[]>;
+
+/** Binds worker and job management to the registry, the job service and the store. */
+export function workerManagementHandlers(deps: {
+  store: Store;
+  endpoints: EndpointService;
+  templates: TemplateService;
+  workers: WorkerRegistry;
+  jobs: JobService;
+  baseUrl: () => string;
+  pingIntervalMs: number;
+  readLogs: WorkerLogReader;
+  /** Stops a driver-managed worker; external workers are only forgotten. */
+  stopWorker: (workerId: string) => Promise<void>;
+}): WorkerManagementHandlers {
+  const { workers, jobs, endpoints } = deps;
+  const present = (endpointId: string, workerId: string) => {
+    const worker = workers.get(endpointId, workerId);
+    const running = jobs.runningByWorker(endpointId).get(workerId) ?? [];
+    return presentWorker(worker, workerStatus(worker, running.length), running);
+  };
+  return {
+    listWorkers: async ({ input }) => {
+      const endpoint = await endpoints.get(input.path.endpointId);
+      return { status: 200, body: workers.list(endpoint.id).map((worker) => present(endpoint.id, worker.id)) };
+    },
+    createWorker: async ({ input }) => {
+      const endpoint = await endpoints.get(input.path.endpointId);
+      const template = await deps.templates.get(endpoint.templateId);
+      const { worker, token } = await workers.register(endpoint, {
+        driver: "external",
+        concurrency: input.body?.concurrency ?? 1,
+        gpuIds: [],
+      });
+      const env = workers.environment({
+        worker,
+        token,
+        endpoint,
+        template,
+        baseUrl: deps.baseUrl(),
+        pingIntervalMs: deps.pingIntervalMs,
+      });
+      return { status: 201, body: { worker: present(endpoint.id, worker.id), token, env } };
+    },
+    getWorker: async ({ input }) => {
+      await endpoints.get(input.path.endpointId);
+      return { status: 200, body: present(input.path.endpointId, input.path.workerId) };
+    },
+    deleteWorker: async ({ input }) => {
+      await endpoints.get(input.path.endpointId);
+      const worker = workers.get(input.path.endpointId, input.path.workerId);
+      await deps.stopWorker(worker.id);
+      await jobs.releaseWorker(worker.id, `worker ${worker.id} was removed`);
+      await workers.remove(worker.id);
+      return { status: 204, body: undefined };
+    },
+    drainWorker: async ({ input }) => {
+      await endpoints.get(input.path.endpointId);
+      const worker = workers.get(input.path.endpointId, input.path.workerId);
+      await workers.drain(worker.id);
+      return { status: 202, body: present(input.path.endpointId, worker.id) };
+    },
+    getWorkerLogs: async ({ input }) => {
+      await endpoints.get(input.path.endpointId);
+      const worker = workers.get(input.path.endpointId, input.path.workerId);
+      return {
+        status: 200,
+        body: { workerId: worker.id, lines: await deps.readLogs(worker.id, input.query.tail ?? 100) },
+      };
+    },
+    listJobs: async ({ input }) => {
+      const endpoint = await endpoints.get(input.path.endpointId);
+      const list = await deps.store.listJobs(endpoint.id, {
+        status: input.query.status,
+        limit: input.query.limit ?? 100,
+      });
+      return { status: 200, body: list.map((job) => presentJobRecord(job, jobs.view(job))) };
+    },
+    listWebhookDeliveries: async ({ input }) => {
+      await endpoints.get(input.path.endpointId);
+      const job = await jobs.get(input.path.endpointId, input.path.jobId);
+      return { status: 200, body: (await deps.store.listWebhookDeliveries(job.id)).map(presentWebhookDelivery) };
+    },
+  };
+}

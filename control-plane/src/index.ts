@@ -1,0 +1,10 @@
+/**
+ * `@runfleet/control-plane`: the Runfleet server as a library. Most people run the `runfleet` command;
+ * embedders and tests assemble one with {@link createControlPlane} or {@link startServer}.
+ *
+ * @module
+ */
+export { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig, readConfig } from "./config/config.js";
+export { type ControlPlane, type ControlPlaneOverrides, createControlPlane } from "./control-plane.js";
+export { ControlPlaneError, type ErrorCode } from "./errors/control-plane-error.js";
+export { type RunningControlPlane, startServer } from "./server.js";

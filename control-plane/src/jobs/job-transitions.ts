@@ -1,0 +1,47 @@
+import type { JobStatusValue } from "../store/records.js";
+
+/** Something that happens to a job. */
+export type JobEvent =
+  /** A worker takes it. */
+  | "take"
+  /** Its worker finished it with a result. */
+  | "complete"
+  /** Its worker reported an error, or it was lost too often. */
+  | "fail"
+  /** A client cancelled it (queued or running), or purged the queue. */
+  | "cancel"
+  /** It ran longer than its execution timeout. */
+  | "timeout"
+  /** Its worker went silent (lease expired): back to the queue. */
+  | "lose"
+  /** A client asked to run a failed or timed-out job again. */
+  | "retry";
+
+/**
+ * The job state machine, as one table: for each event, the states it may happen in and the state it
+ * leads to. `IN_QUEUE → IN_PROGRESS → COMPLETED | FAILED | TIMED_OUT | CANCELLED`, and
+ * `FAILED | TIMED_OUT → IN_QUEUE` on retry.
+ */
+export const JOB_TRANSITIONS: Record<JobEvent, { from: readonly JobStatusValue[]; to: JobStatusValue }> = {
+  take: { from: ["IN_QUEUE"], to: "IN_PROGRESS" },
+  complete: { from: ["IN_PROGRESS"], to: "COMPLETED" },
+  fail: { from: ["IN_PROGRESS"], to: "FAILED" },
+  cancel: { from: ["IN_QUEUE", "IN_PROGRESS"], to: "CANCELLED" },
+  timeout: { from: ["IN_PROGRESS"], to: "TIMED_OUT" },
+  lose: { from: ["IN_PROGRESS"], to: "IN_QUEUE" },
+  retry: { from: ["FAILED", "TIMED_OUT"], to: "IN_QUEUE" },
+};
+
+/** Statuses after which nothing more happens (but a retry). */
+export const TERMINAL_STATUSES: readonly JobStatusValue[] = ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"];
+
+/** True for a final status. */
+export function isTerminal(status: JobStatusValue): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** The state `event` leads to from `status`, or undefined when the event cannot happen there. */
+export function nextStatus(status: JobStatusValue, event: JobEvent): JobStatusValue | undefined {
+  const transition = JOB_TRANSITIONS[event];
+  return transition.from.includes(status) ? transition.to : undefined;
+}

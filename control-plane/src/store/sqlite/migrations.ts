@@ -1,0 +1,127 @@
+import type { DatabaseSync } from "node:sqlite";
+
+/** One schema change. Versions are applied in order and recorded in `PRAGMA user_version`. */
+export interface Migration {
+  /** Strictly increasing, starting at 1. */
+  version: number;
+  /** What the change is for. */
+  name: string;
+  /** The DDL, run in one transaction with the version bump. */
+  sql: string;
+}
+
+/** The embedded store's schema history. Never edit a released entry: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "templates, endpoints and API keys",
+    sql: `
+      CREATE TABLE templates (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE endpoints (
+        id TEXT PRIMARY KEY,
+        template_id TEXT NOT NULL REFERENCES templates(id),
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX endpoints_by_template ON endpoints(template_id);
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: "jobs, stream chunks, workers and webhooks",
+    sql: `
+      CREATE TABLE jobs (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        endpoint_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        queue_order INTEGER NOT NULL,
+        low_priority INTEGER NOT NULL,
+        input TEXT NOT NULL,
+        webhook TEXT,
+        s3_config TEXT,
+        execution_timeout_ms INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        completed_at INTEGER,
+        worker_id TEXT,
+        retries INTEGER NOT NULL DEFAULT 0,
+        output TEXT,
+        error TEXT,
+        retain_until INTEGER,
+        idempotency_key TEXT,
+        request_hash TEXT
+      );
+      CREATE INDEX jobs_by_endpoint_status ON jobs(endpoint_id, status);
+      CREATE INDEX jobs_by_status_order ON jobs(status, queue_order);
+      CREATE INDEX jobs_by_expiry ON jobs(expires_at);
+      CREATE INDEX jobs_by_retention ON jobs(retain_until) WHERE retain_until IS NOT NULL;
+      CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs(endpoint_id, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE TABLE stream_chunks (
+        job_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        output TEXT NOT NULL,
+        delivered INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (job_id, seq)
+      );
+      CREATE TABLE workers (
+        id TEXT PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE webhook_outbox (
+        job_id TEXT PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL
+      );
+      CREATE INDEX webhook_outbox_by_due ON webhook_outbox(next_attempt_at);
+      CREATE TABLE webhook_deliveries (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        job_id TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_by_job ON webhook_deliveries(job_id);
+    `,
+  },
+];
+
+/** Brings the database up to the newest migration; each step is atomic. Returns the versions applied. */
+export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (migration.version <= row.user_version) {
+      continue;
+    }
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(migration.sql);
+      // PRAGMA does not take parameters; the version is a number from this file, not user input.
+      db.exec(`PRAGMA user_version = ${Number(migration.version)}`);
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw new Error(`migration ${migration.version} (${migration.name}) failed`, { cause: error });
+    }
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,30 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Test projects: `unit` tests sit next to the code they test; `integration` tests (under test/) start
+ * real servers, processes and databases and get longer timeouts.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["control-plane/src/**/*.test.ts", "sdk/src/**/*.test.ts"],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Integration tests start servers and worker processes; on 2 cores, running a few files at a time
+          // keeps timing-sensitive tests (leases, long polls) honest.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
