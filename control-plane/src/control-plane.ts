@@ -5,9 +5,11 @@ import type { Hono } from "hono";
 import { Authenticator } from "./auth/authenticator.js";
 import { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig } from "./config/config.js";
 import { ControlPlaneError } from "./errors/control-plane-error.js";
+import { detectGpus, GpuInventory, parseDeclaredGpus } from "./gpus/gpu-inventory.js";
 import { createApp } from "./http/app.js";
 import { jobHandlers } from "./http/handlers/job-handlers.js";
 import { managementHandlers } from "./http/handlers/management-handlers.js";
+import { observabilityHandlers } from "./http/handlers/observability-handlers.js";
 import { systemHandlers } from "./http/handlers/system-handlers.js";
 import { workerProtocolHandlers } from "./http/handlers/worker-handlers.js";
 import { workerManagementHandlers } from "./http/handlers/worker-management-handlers.js";
@@ -18,6 +20,8 @@ import { createLogger, type Logger } from "./logging/logger.js";
 import { type AdminKeyBootstrap, ApiKeyService } from "./management/api-key-service.js";
 import { EndpointService } from "./management/endpoint-service.js";
 import { TemplateService } from "./management/template-service.js";
+import { EndpointMetricsRecorder } from "./metrics/endpoint-metrics.js";
+import { PrometheusRegistry } from "./metrics/prometheus-registry.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
 import { type Clock, systemClock } from "./util/clock.js";
@@ -87,6 +91,9 @@ export async function createControlPlane(
       },
       logger.child({ component: "webhooks" }),
     );
+    const prometheus = new PrometheusRegistry();
+    const recorder = new EndpointMetricsRecorder(clock, config.metricsIntervalMs);
+    const gpus = new GpuInventory(config.gpus !== undefined ? parseDeclaredGpus(config.gpus) : await detectGpus());
     const runningCount = (endpointId: string, workerId: string) =>
       jobs.runningByWorker(endpointId).get(workerId)?.length ?? 0;
     const statusesOf = (endpointId: string) =>
@@ -100,6 +107,25 @@ export async function createControlPlane(
       {
         stopJob: (workerId, jobId) => workers.signalStop(workerId, jobId),
         jobEnded: (job) => {
+          prometheus.inc("runfleet_jobs_finished_total", "Jobs that reached a final status", {
+            endpoint: job.endpointId,
+            status: job.status,
+          });
+          if (job.startedAt !== null && job.completedAt !== null) {
+            const labels = { endpoint: job.endpointId };
+            prometheus.observe(
+              "runfleet_job_delay_seconds",
+              "Queue time before a worker took the job",
+              labels,
+              (job.startedAt - job.createdAt) / 1000,
+            );
+            prometheus.observe(
+              "runfleet_job_execution_seconds",
+              "Time a worker spent on the job",
+              labels,
+              (job.completedAt - job.startedAt) / 1000,
+            );
+          }
           if (job.webhook) {
             webhooks
               .enqueue(job, jobs.view(job))
@@ -128,6 +154,7 @@ export async function createControlPlane(
       if (change.kind === "deleted") {
         endpointCache.delete(change.endpoint.id);
         jobs.forgetEndpoint(change.endpoint.id);
+        recorder.forget(change.endpoint.id);
         workers.forgetEndpoint(change.endpoint.id);
       } else {
         endpointCache.set(change.endpoint.id, change.endpoint);
@@ -141,7 +168,7 @@ export async function createControlPlane(
       ...systemHandlers({
         store,
         openApiText: document.text,
-        metricsText: () => "",
+        metricsText: () => prometheus.render(),
         isShuttingDown: () => shuttingDown,
       }),
       ...managementHandlers({ endpoints, templates, apiKeys }),
@@ -191,16 +218,64 @@ export async function createControlPlane(
         readLogs: async () => [],
         stopWorker: async () => undefined,
       }),
-    } satisfies Partial<OperationHandlers>;
+      ...observabilityHandlers({ store, clock, endpoints, workers, recorder, gpus }),
+    } satisfies OperationHandlers;
+    const endpointStates = () =>
+      [...endpointCache.keys()].map((endpointId) => {
+        const counts: Record<string, number> = {};
+        for (const { status } of statusesOf(endpointId)) {
+          counts[status] = (counts[status] ?? 0) + 1;
+        }
+        return { endpointId, queued: jobs.queueState(endpointId).queued, workers: counts };
+      });
+    prometheus.collect(() => {
+      for (const name of [
+        "runfleet_jobs_queued",
+        "runfleet_jobs_running",
+        "runfleet_oldest_queued_job_age_seconds",
+        "runfleet_workers",
+      ]) {
+        prometheus.resetGauge(name);
+      }
+      const now = clock.now();
+      const running = jobs.runningByWorker();
+      for (const { endpointId, queued, workers: byStatus } of endpointStates()) {
+        const labels = { endpoint: endpointId };
+        prometheus.set("runfleet_jobs_queued", "Jobs waiting in an endpoint's queue", labels, queued);
+        const oldest = jobs.queueState(endpointId).oldestQueuedAt;
+        prometheus.set(
+          "runfleet_oldest_queued_job_age_seconds",
+          "Age of the oldest waiting job",
+          labels,
+          oldest === undefined ? 0 : (now - oldest) / 1000,
+        );
+        let runningJobs = 0;
+        for (const worker of workers.list(endpointId)) {
+          runningJobs += running.get(worker.id)?.length ?? 0;
+        }
+        prometheus.set("runfleet_jobs_running", "Jobs being run", labels, runningJobs);
+        for (const [status, count] of Object.entries(byStatus)) {
+          prometheus.set("runfleet_workers", "Workers by status", { endpoint: endpointId, status }, count);
+        }
+      }
+      prometheus.set(
+        "runfleet_process_resident_memory_bytes",
+        "Resident memory of the control plane",
+        {},
+        process.memoryUsage.rss(),
+      );
+      prometheus.set("runfleet_gpus_total", "GPUs in the inventory", {}, gpus.devices.length);
+    });
     const app = createApp({
       document,
-      handlers: handlers as OperationHandlers,
+      handlers,
       authenticator,
       logger,
       maxBodyBytes: config.maxBodyBytes,
     });
     await jobs.start();
     webhooks.start();
+    recorder.start(endpointStates);
     const controlPlane: ControlPlane = {
       config,
       app,
@@ -220,6 +295,7 @@ export async function createControlPlane(
         shuttingDown = true;
         jobs.stop();
         webhooks.stop();
+        recorder.stop();
         await store.close();
       },
     };

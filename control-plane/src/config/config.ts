@@ -50,6 +50,13 @@ export const configSchema = z.object({
   webhookMaxAttempts: z.coerce.number().int().min(1).max(50).default(5),
   /** Delay before the first webhook retry; each later one waits 4 times longer. @defaultValue 2000 */
   webhookRetryBaseMs: z.coerce.number().int().min(10).default(2000),
+  /**
+   * The GPUs this control plane may hand out, as `TYPE:COUNT` entries separated by commas (e.g.
+   * `NVIDIA L4:2`). When absent they are detected with `nvidia-smi`; a host without one has none.
+   */
+  gpus: z.string().optional(),
+  /** Interval of the per-endpoint metrics samples (queue depth, workers by status). @defaultValue 10000 */
+  metricsIntervalMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Time a webhook receiver has to answer. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
@@ -80,6 +87,8 @@ const ENV_NAMES: Record<keyof ControlPlaneOptions, string> = {
   webhookMaxAttempts: "RUNFLEET_WEBHOOK_MAX_ATTEMPTS",
   webhookRetryBaseMs: "RUNFLEET_WEBHOOK_RETRY_BASE_MS",
   webhookTimeoutMs: "RUNFLEET_WEBHOOK_TIMEOUT_MS",
+  gpus: "RUNFLEET_GPUS",
+  metricsIntervalMs: "RUNFLEET_METRICS_INTERVAL_MS",
 };
 
 /** Thrown when the configuration is invalid; its message names every bad option. */

@@ -142,3 +142,14 @@ export interface WebhookOutboxRecord {
   attempts: number;
   nextAttemptAt: EpochMs;
 }
+
+/** One decision of the autoscaler, with the figures it was made from. */
+export interface ScalingEventRecord {
+  id: string;
+  endpointId: string;
+  at: EpochMs;
+  action: Schemas["ScalingEvent"]["action"];
+  workerId: string | null;
+  reason: string;
+  inputs: Record<string, unknown>;
+}

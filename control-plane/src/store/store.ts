@@ -4,6 +4,7 @@ import type {
   EpochMs,
   JobRecord,
   JobStatusValue,
+  ScalingEventRecord,
   StreamChunkRecord,
   TemplateRecord,
   WebhookDeliveryRecord,
@@ -108,6 +109,8 @@ export interface Store {
   countJobs(endpointId: string): Promise<JobCounts>;
   /** Ids of jobs whose TTL ran out or whose retention ended by `at`, at most `limit`. */
   listExpiredJobs(at: EpochMs, limit: number): Promise<{ id: string; endpointId: string; status: JobStatusValue }[]>;
+  /** Queue delay and execution time (ms) of the endpoint's jobs that ended since `since`. */
+  listJobTimings(endpointId: string, since: EpochMs): Promise<{ delayMs: number; executionMs: number }[]>;
   /** The largest queue order handed out so far (0 when none). */
   maxQueueOrder(): Promise<number>;
 
@@ -133,6 +136,11 @@ export interface Store {
   insertWebhookDelivery(delivery: WebhookDeliveryRecord): Promise<void>;
   /** A job's delivery attempts, oldest first. */
   listWebhookDeliveries(jobId: string): Promise<WebhookDeliveryRecord[]>;
+
+  /** Records an autoscaler decision. */
+  insertScalingEvent(event: ScalingEventRecord): Promise<void>;
+  /** An endpoint's scaling events, newest first. */
+  listScalingEvents(endpointId: string, limit: number): Promise<ScalingEventRecord[]>;
 }
 
 /** A write broke a uniqueness rule (e.g. a template name already taken). */

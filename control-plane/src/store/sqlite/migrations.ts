@@ -99,6 +99,13 @@ export const MIGRATIONS: readonly Migration[] = [
         body TEXT NOT NULL
       );
       CREATE INDEX webhook_deliveries_by_job ON webhook_deliveries(job_id);
+      CREATE TABLE scaling_events (
+        seq INTEGER PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX scaling_events_by_endpoint ON scaling_events(endpoint_id, seq);
+      CREATE INDEX jobs_by_endpoint_completion ON jobs(endpoint_id, completed_at) WHERE completed_at IS NOT NULL;
     `,
   },
 ];

@@ -7,6 +7,7 @@ import type {
   EpochMs,
   JobRecord,
   JobStatusValue,
+  ScalingEventRecord,
   StreamChunkRecord,
   TemplateRecord,
   WebhookDeliveryRecord,
@@ -138,6 +139,7 @@ export class SqliteStore implements Store {
       this.deleteJobsNow(jobIds);
       this.statement("DELETE FROM workers WHERE endpoint_id = ?").run(id);
       this.statement("DELETE FROM webhook_outbox WHERE endpoint_id = ?").run(id);
+      this.statement("DELETE FROM scaling_events WHERE endpoint_id = ?").run(id);
       return Number(this.statement("DELETE FROM endpoints WHERE id = ?").run(id).changes) > 0;
     });
   }
@@ -341,6 +343,18 @@ export class SqliteStore implements Store {
       });
   }
 
+  async listJobTimings(endpointId: string, since: EpochMs): Promise<{ delayMs: number; executionMs: number }[]> {
+    return this.statement(
+      `SELECT started_at - created_at AS delay_ms, completed_at - started_at AS execution_ms FROM jobs
+       WHERE endpoint_id = ? AND completed_at >= ? AND started_at IS NOT NULL`,
+    )
+      .all(endpointId, since)
+      .map((row) => {
+        const r = row as { delay_ms: number; execution_ms: number };
+        return { delayMs: r.delay_ms, executionMs: r.execution_ms };
+      });
+  }
+
   async maxQueueOrder(): Promise<number> {
     return this.lastQueueOrder;
   }
@@ -418,6 +432,19 @@ export class SqliteStore implements Store {
     return this.statement("SELECT body FROM webhook_deliveries WHERE job_id = ? ORDER BY seq")
       .all(jobId)
       .map((row) => parseBody<WebhookDeliveryRecord>(row) as WebhookDeliveryRecord);
+  }
+
+  async insertScalingEvent(event: ScalingEventRecord): Promise<void> {
+    this.statement("INSERT INTO scaling_events (endpoint_id, body) VALUES (?, ?)").run(
+      event.endpointId,
+      JSON.stringify(event),
+    );
+  }
+
+  async listScalingEvents(endpointId: string, limit: number): Promise<ScalingEventRecord[]> {
+    return this.statement("SELECT body FROM scaling_events WHERE endpoint_id = ? ORDER BY seq DESC LIMIT ?")
+      .all(endpointId, limit)
+      .map((row) => parseBody<ScalingEventRecord>(row) as ScalingEventRecord);
   }
 
   private deleteJobsNow(ids: readonly string[]): void {

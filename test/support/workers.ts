@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+
+/** The repository root, where worker commands are resolved from. */
+export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+
+/** The Node 24 binary the repository pins (system Node may be older). */
+export const NODE = process.execPath;
+
+/** The Python interpreter of the venv `.ci/run` creates (with `runpod` from PyPI). */
+export const VENV_PYTHON = resolve(REPO_ROOT, ".venv/bin/python");
+
+/** True when the venv with the `runpod` package exists. */
+export function hasPythonRunpod(): boolean {
+  return existsSync(VENV_PYTHON);
+}
+
+/** A worker process started by a test, with what it printed. */
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code (or signal) once the process ends. */
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+const started = new Set<ChildProcess>();
+
+/** Starts a worker command with the environment the control plane handed out for it. */
+export function startWorker(command: string[], env: Record<string, string>): WorkerProcess {
+  const [file, ...args] = command as [string, ...string[]];
+  const child = spawn(file, args, {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  started.add(child);
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | NodeJS.Signals | null>((done) => {
+    child.once("exit", (code, signal) => {
+      started.delete(child);
+      done(code ?? signal);
+    });
+  });
+  return { child, output: () => output, exited };
+}
+
+/** Ends every worker a test started (SIGKILL: tests leave nothing behind). */
+export async function stopAllWorkers(): Promise<void> {
+  const pending = [...started].map(
+    (child) =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          done();
+          return;
+        }
+        child.once("exit", () => done());
+        child.kill("SIGKILL");
+      }),
+  );
+  await Promise.all(pending);
+}
+
+/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) {
+        return value;
+      }
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
