@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { NODE, REPO_ROOT } from "./workers.js";
+
+/** The built `runfleet` command. */
+export const RUNFLEET_BIN = resolve(REPO_ROOT, "control-plane/dist/bin/runfleet.js");
+
+/** Finds a free loopback port (so a restarted control plane can take the same one). */
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** A `runfleet serve` process. */
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/** Runs `runfleet serve` as a real process and waits for its banner. */
+export async function startServeProcess(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+  const child = spawn(NODE, ["--disable-warning=ExperimentalWarning", RUNFLEET_BIN, "serve", ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | NodeJS.Signals | null>((done) =>
+    child.once("exit", (code, signal) => done(code ?? signal)),
+  );
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no banner within 20 s:\n${stdout}\n${stderr}`)), 20_000);
+    const check = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        done(match[1]);
+      }
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`runfleet serve exited with ${code}:\n${stdout}\n${stderr}`));
+    });
+  });
+  return { child, url, stdout: () => stdout, stderr: () => stderr, exited };
+}
