@@ -33,6 +33,9 @@ export function startWorker(command: string[], env: Record<string, string>): Wor
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so that killing it also kills helpers it forks (the runpod SDK pings from
+    // a child process, which would otherwise outlive it and keep its jobs' leases alive).
+    detached: true,
   });
   started.add(child);
   let output = "";
@@ -51,6 +54,17 @@ export function startWorker(command: string[], env: Record<string, string>): Wor
   return { child, output: () => output, exited };
 }
 
+/** Sends a signal to a worker's whole process group, as a machine dying or a driver stopping it would. */
+export function killWorker(worker: WorkerProcess, signal: NodeJS.Signals = "SIGKILL"): void {
+  if (worker.child.pid !== undefined) {
+    try {
+      process.kill(-worker.child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 /** Ends every worker a test started (SIGKILL: tests leave nothing behind). */
 export async function stopAllWorkers(): Promise<void> {
   const pending = [...started].map(
@@ -61,7 +75,11 @@ export async function stopAllWorkers(): Promise<void> {
           return;
         }
         child.once("exit", () => done());
-        child.kill("SIGKILL");
+        try {
+          process.kill(-(child.pid as number), "SIGKILL");
+        } catch {
+          child.kill("SIGKILL");
+        }
       }),
   );
   await Promise.all(pending);
