@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import type { EndpointRecord } from "../store/records.js";
+import { decide, type Observed, type ObservedWorker, type ScalingAction } from "./decide.js";
+
+const NOW = 1_800_000_000_000;
+
+const endpoint = (settings: Partial<EndpointRecord> = {}): EndpointRecord => ({
+  id: "ep_test",
+  name: "test",
+  templateId: "tpl_test",
+  computeType: "CPU",
+  gpuTypeIds: [],
+  gpuCount: 1,
+  workersMin: 0,
+  workersMax: 3,
+  idleTimeout: 5,
+  scalerType: "QUEUE_DELAY",
+  scalerValue: 4,
+  executionTimeoutMs: 600_000,
+  flashboot: false,
+  env: {},
+  driver: null,
+  version: 1,
+  createdAt: 0,
+  updatedAt: 0,
+  ...settings,
+});
+
+const worker = (id: string, phase: ObservedWorker["phase"], extra: Partial<ObservedWorker> = {}): ObservedWorker => ({
+  id,
+  phase,
+  idleSince: phase === "idle" ? NOW - 1000 : null,
+  version: 1,
+  managed: true,
+  ...extra,
+});
+
+const observed = (extra: Partial<Observed> = {}): Observed => ({
+  queuedNormal: 0,
+  inProgress: 0,
+  oldestQueuedAt: undefined,
+  workers: [],
+  backoff: undefined,
+  ...extra,
+});
+
+const kinds = (actions: ScalingAction[]) => actions.map((a) => ("workerId" in a ? `${a.kind}:${a.workerId}` : a.kind));
+
+const cases: [
+  string,
+  Partial<EndpointRecord>,
+  Partial<Observed>,
+  { desired: number; actions: string[]; held?: RegExp },
+][] = [
+  [
+    "QUEUE_DELAY starts one worker at once from zero",
+    {},
+    { queuedNormal: 5, oldestQueuedAt: NOW },
+    { desired: 1, actions: ["start"] },
+  ],
+  [
+    "QUEUE_DELAY holds while the oldest job waited less than scalerValue",
+    {},
+    { queuedNormal: 5, oldestQueuedAt: NOW - 3000, workers: [worker("a", "busy")], inProgress: 1 },
+    { desired: 1, actions: [] },
+  ],
+  [
+    "QUEUE_DELAY adds a worker once the oldest job waited longer than scalerValue",
+    {},
+    { queuedNormal: 5, oldestQueuedAt: NOW - 5000, workers: [worker("a", "busy")], inProgress: 1 },
+    { desired: 2, actions: ["start"] },
+  ],
+  [
+    "QUEUE_DELAY adds one at a time while a worker boots",
+    {},
+    {
+      queuedNormal: 5,
+      oldestQueuedAt: NOW - 9000,
+      workers: [worker("a", "busy"), worker("b", "booting")],
+      inProgress: 1,
+    },
+    { desired: 2, actions: [] },
+  ],
+  [
+    "REQUEST_COUNT wants ceil((queued + in progress) / scalerValue)",
+    { scalerType: "REQUEST_COUNT", scalerValue: 2 },
+    { queuedNormal: 4, inProgress: 1, oldestQueuedAt: NOW },
+    { desired: 3, actions: ["start", "start", "start"] },
+  ],
+  [
+    "desired is clamped to workersMax",
+    { scalerType: "REQUEST_COUNT", scalerValue: 1, workersMax: 2 },
+    { queuedNormal: 10, oldestQueuedAt: NOW, workers: [worker("a", "busy"), worker("b", "busy")], inProgress: 2 },
+    { desired: 2, actions: [], held: /workersMax \(2\)/ },
+  ],
+  ["workersMin is kept warm without jobs", { workersMin: 2 }, {}, { desired: 2, actions: ["start", "start"] }],
+  [
+    "booting workers count as capacity",
+    { scalerType: "REQUEST_COUNT", scalerValue: 1 },
+    { queuedNormal: 2, oldestQueuedAt: NOW, workers: [worker("a", "booting"), worker("b", "booting")] },
+    { desired: 2, actions: [] },
+  ],
+  [
+    "an idle worker past idleTimeout stops",
+    {},
+    { workers: [worker("a", "idle", { idleSince: NOW - 6000 })] },
+    { desired: 0, actions: ["stop:a"] },
+  ],
+  [
+    "an idle worker within idleTimeout stays",
+    {},
+    { workers: [worker("a", "idle", { idleSince: NOW - 4000 })] },
+    { desired: 0, actions: [] },
+  ],
+  [
+    "busy and booting workers are never stopped",
+    { workersMax: 3 },
+    { workers: [worker("a", "busy"), worker("b", "booting")], inProgress: 1 },
+    { desired: 1, actions: [] },
+  ],
+  [
+    "scale-down keeps workersMin",
+    { workersMin: 1 },
+    { workers: [worker("a", "idle", { idleSince: NOW - 60_000 }), worker("b", "idle", { idleSince: NOW - 50_000 })] },
+    { desired: 1, actions: ["stop:a"] },
+  ],
+  [
+    "FlashBoot pauses instead of stopping",
+    { flashboot: true },
+    { workers: [worker("a", "idle", { idleSince: NOW - 6000 })] },
+    { desired: 0, actions: ["pause:a"] },
+  ],
+  [
+    "FlashBoot resumes a standby before starting a new worker",
+    { flashboot: true },
+    { queuedNormal: 1, oldestQueuedAt: NOW, workers: [worker("s", "standby")] },
+    { desired: 1, actions: ["resume:s"] },
+  ],
+  [
+    "a crash back-off holds starts",
+    {},
+    { queuedNormal: 1, oldestQueuedAt: NOW, backoff: { until: NOW + 5000, reason: "exited with code 1" } },
+    { desired: 1, actions: [], held: /backing off.*exited with code 1/ },
+  ],
+  [
+    "external workers count as capacity and are never stopped",
+    {},
+    { workers: [worker("x", "idle", { managed: false, idleSince: NOW - 60_000 })] },
+    { desired: 0, actions: [] },
+  ],
+  [
+    "an idle worker of an older version is replaced at once",
+    { version: 2, workersMin: 1 },
+    { workers: [worker("old", "idle")] },
+    { desired: 1, actions: ["stop:old", "start"] },
+  ],
+  [
+    "a busy worker of an older version drains first",
+    { version: 2 },
+    { workers: [worker("old", "busy")], inProgress: 1 },
+    { desired: 1, actions: ["drain:old"] },
+  ],
+];
+
+describe("decide", () => {
+  it.each(cases)("%s", (_name, settings, given, want) => {
+    const decision = decide(endpoint(settings), observed(given), NOW);
+    expect(decision.desired).toBe(want.desired);
+    expect(kinds(decision.actions)).toEqual(want.actions);
+    if (want.held) {
+      expect(decision.held).toMatch(want.held);
+    }
+  });
+
+  it("records the figures it decided from", () => {
+    const decision = decide(endpoint(), observed({ queuedNormal: 3, oldestQueuedAt: NOW - 100 }), NOW);
+    expect(decision.inputs).toMatchObject({ queued: 3, oldestWaitMs: 100, workers: 0, desired: 1 });
+  });
+});
