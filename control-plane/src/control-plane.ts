@@ -5,6 +5,8 @@ import type { Hono } from "hono";
 import { Authenticator } from "./auth/authenticator.js";
 import { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig } from "./config/config.js";
 import { ControlPlaneError } from "./errors/control-plane-error.js";
+import { Autoscaler } from "./autoscaler/autoscaler.js";
+import { ProcessDriver } from "./drivers/process-driver.js";
 import { detectGpus, GpuInventory, parseDeclaredGpus } from "./gpus/gpu-inventory.js";
 import { createApp } from "./http/app.js";
 import { jobHandlers } from "./http/handlers/job-handlers.js";
@@ -132,11 +134,12 @@ export async function createControlPlane(
               .catch((error) => logger.error({ err: error, jobId: job.id }, "webhook enqueue failed"));
           }
         },
-        jobsQueued: () => undefined,
+        jobsQueued: (endpointId) => autoscaler.notify(endpointId),
         waitReason: (endpointId, job) => {
           const statuses = statusesOf(endpointId);
           const endpoint = endpointCache.get(endpointId);
           return waitReason({
+            endpointReason: autoscaler.endpointReason(endpointId),
             workersMax: endpoint?.workersMax ?? 1,
             workers: statuses.map((s) => s.status),
             unhealthyReason: statuses.find((s) => s.status === "UNHEALTHY")?.worker.unhealthyReason ?? undefined,
@@ -158,8 +161,30 @@ export async function createControlPlane(
         workers.forgetEndpoint(change.endpoint.id);
       } else {
         endpointCache.set(change.endpoint.id, change.endpoint);
+        autoscaler.notify(change.endpoint.id);
       }
     });
+    const processDriver = new ProcessDriver({ stateDir: config.dataDir, cwd: process.cwd() });
+    const autoscaler: Autoscaler = new Autoscaler({
+      store,
+      clock,
+      logger: logger.child({ component: "autoscaler" }),
+      jobs,
+      workers,
+      gpus,
+      driverFor: () => processDriver,
+      drivers: [processDriver],
+      endpoint: (id) => endpointCache.get(id),
+      endpoints: () => [...endpointCache.values()],
+      template: (id) => templates.get(id),
+      baseUrl: () => baseUrl,
+      pingIntervalMs: Math.max(100, Math.floor(config.jobLeaseMs / 3)),
+      tickMs: config.autoscalerTickMs,
+      stopGraceMs: config.workerStopGraceMs,
+      observeColdStart: (phase, ms) =>
+        prometheus.observe("runfleet_cold_start_seconds", "Worker cold-start phases", { phase }, ms / 1000),
+    });
+    workers.onReady((worker) => autoscaler.workerReady(worker.id));
     const document = loadOpenApiDocument();
     let shuttingDown = false;
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -215,8 +240,9 @@ export async function createControlPlane(
         jobs,
         baseUrl: () => baseUrl,
         pingIntervalMs,
-        readLogs: async () => [],
-        stopWorker: async () => undefined,
+        readLogs: async (workerId, tail) =>
+          workers.find(workerId)?.driver === "external" ? [] : processDriver.logs(workerId, tail),
+        stopWorker: (workerId) => autoscaler.removeWorker(workerId, "removed through the API"),
       }),
       ...observabilityHandlers({ store, clock, endpoints, workers, recorder, gpus }),
     } satisfies OperationHandlers;
@@ -275,6 +301,7 @@ export async function createControlPlane(
     });
     await jobs.start();
     webhooks.start();
+    await autoscaler.start();
     recorder.start(endpointStates);
     const controlPlane: ControlPlane = {
       config,
@@ -293,6 +320,8 @@ export async function createControlPlane(
       fetch: async (request) => app.fetch(request),
       close: async () => {
         shuttingDown = true;
+        await autoscaler.stop(config.stopWorkersOnShutdown);
+        await processDriver.close();
         jobs.stop();
         webhooks.stop();
         recorder.stop();

@@ -19,8 +19,11 @@ export const configSchema = z.object({
   adminKey: z.string().min(16, "must be at least 16 characters").optional(),
   /** Log level. @defaultValue "info" */
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Default worker driver for endpoints that do not choose one. @defaultValue "process" */
-  driver: z.enum(["process", "docker", "kubernetes"]).default("process"),
+  /**
+   * Default worker driver for endpoints that do not choose one. Only `process` is built so far; the
+   * contract already names `docker` and `kubernetes`. @defaultValue "process"
+   */
+  driver: z.enum(["process"], { error: "only the process driver is available (docker and kubernetes are not built yet)" }).default("process"),
   /** URL workers use to reach this control plane; derived from host and port when absent. */
   publicUrl: z.url().optional(),
   /** Largest body for management requests, in bytes. @defaultValue 1048576 */
@@ -57,6 +60,17 @@ export const configSchema = z.object({
   gpus: z.string().optional(),
   /** Interval of the per-endpoint metrics samples (queue depth, workers by status). @defaultValue 10000 */
   metricsIntervalMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Interval of the autoscaler's periodic evaluation (it also runs on every enqueue). @defaultValue 500 */
+  autoscalerTickMs: z.coerce.number().int().min(10).max(60_000).default(500),
+  /** Time a stopping worker gets between SIGTERM and SIGKILL. @defaultValue 10000 */
+  workerStopGraceMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * Stop driver-managed workers on a graceful shutdown. When false they keep running and the next start
+   * adopts them (after a crash they are always adopted). @defaultValue true
+   */
+  stopWorkersOnShutdown: z
+    .union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")])
+    .default(true),
   /** Time a webhook receiver has to answer. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
@@ -88,6 +102,9 @@ const ENV_NAMES: Record<keyof ControlPlaneOptions, string> = {
   webhookRetryBaseMs: "RUNFLEET_WEBHOOK_RETRY_BASE_MS",
   webhookTimeoutMs: "RUNFLEET_WEBHOOK_TIMEOUT_MS",
   gpus: "RUNFLEET_GPUS",
+  autoscalerTickMs: "RUNFLEET_AUTOSCALER_TICK_MS",
+  workerStopGraceMs: "RUNFLEET_WORKER_STOP_GRACE_MS",
+  stopWorkersOnShutdown: "RUNFLEET_STOP_WORKERS_ON_SHUTDOWN",
   metricsIntervalMs: "RUNFLEET_METRICS_INTERVAL_MS",
 };
 

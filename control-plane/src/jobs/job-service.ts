@@ -446,6 +446,16 @@ export class JobService {
     }
   }
 
+  /** Answers a worker's held job-takes with nothing (it is being paused or stopped). */
+  dropWaiters(workerId: string): void {
+    for (const waiters of this.takeWaiters.values()) {
+      for (const waiter of waiters.filter((w) => w.workerId === workerId)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve([]);
+      }
+    }
+  }
+
   /** Drops the in-memory state of a deleted endpoint (the store already deleted its jobs). */
   forgetEndpoint(endpointId: string): void {
     this.queues.delete(endpointId);

@@ -23,6 +23,8 @@ export class EndpointService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Drivers this control plane can run workers with; an endpoint may only ask for one of these. */
+    private readonly availableDrivers: readonly string[] = ["process"],
   ) {}
 
   /** Calls `listener` after every create, update and delete. */
@@ -32,6 +34,7 @@ export class EndpointService {
 
   /** Creates an endpoint after checking its template exists and its settings hold together. */
   async create(input: Schemas["EndpointCreate"]): Promise<EndpointRecord> {
+    this.requireDriver(input.driver);
     await this.requireTemplate(input.templateId, "templateId");
     const now = this.clock.now();
     const endpoint: EndpointRecord = {
@@ -74,6 +77,7 @@ export class EndpointService {
    */
   async update(id: string, patch: Schemas["EndpointUpdate"]): Promise<EndpointRecord> {
     const current = await this.get(id);
+    this.requireDriver(patch.driver);
     if (patch.templateId !== undefined && patch.templateId !== current.templateId) {
       await this.requireTemplate(patch.templateId, "templateId");
     }
@@ -114,6 +118,14 @@ export class EndpointService {
     await this.store.deleteEndpoint(id);
     this.cache.delete(id);
     this.emit({ kind: "deleted", endpoint });
+  }
+
+  private requireDriver(driver: string | null | undefined): void {
+    if (driver !== undefined && driver !== null && !this.availableDrivers.includes(driver)) {
+      throw new ControlPlaneError("validation_failed", `driver ${driver} is not available on this control plane`, {
+        fields: [{ field: "driver", message: `must be one of ${this.availableDrivers.join(", ")} (or null for the default)` }],
+      });
+    }
   }
 
   private async requireTemplate(templateId: string, field: string): Promise<void> {

@@ -116,6 +116,11 @@ export interface WorkerRecord {
   unhealthyReason: string | null;
   /** Takes no new job; stops after its current ones. */
   draining: boolean;
+  /**
+   * Where a driver-managed worker stands beyond what its calls show: `active` (running), `standby`
+   * (paused by FlashBoot), or `throttled` (waiting for GPUs, not started yet).
+   */
+  placement: "active" | "standby" | "throttled";
 }
 
 /** One attempt to deliver a job's webhook. */

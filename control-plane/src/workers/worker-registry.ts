@@ -19,6 +19,8 @@ export interface WorkerRegistration {
   driver: WorkerRecord["driver"];
   concurrency: number;
   gpuIds: string[];
+  /** @defaultValue "active" */
+  placement?: WorkerRecord["placement"];
 }
 
 /**
@@ -29,6 +31,12 @@ export interface WorkerRegistration {
 export function workerStatus(worker: WorkerRecord, runningJobs: number): WorkerStatus {
   if (worker.draining) {
     return "STOPPING";
+  }
+  if (worker.placement === "throttled") {
+    return "THROTTLED";
+  }
+  if (worker.placement === "standby") {
+    return "STANDBY";
   }
   if (worker.unhealthyReason !== null) {
     return "UNHEALTHY";
@@ -50,6 +58,7 @@ export class WorkerRegistry {
   private readonly byTokenHash = new Map<string, string>();
   private readonly stopSignals = new Map<string, Set<string>>();
   private readonly stopWaiters = new Map<string, () => void>();
+  private readonly readyListeners: ((worker: WorkerRecord) => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -83,6 +92,7 @@ export class WorkerRegistry {
       lastSeenAt: null,
       unhealthyReason: null,
       draining: false,
+      placement: registration.placement ?? "active",
     };
     await this.store.saveWorker(worker);
     this.workers.set(worker.id, worker);
@@ -116,6 +126,11 @@ export class WorkerRegistry {
     return [...this.workers.values()].filter((worker) => worker.endpointId === endpointId);
   }
 
+  /** Calls `listener` when a worker asks for its first job. */
+  onReady(listener: (worker: WorkerRecord) => void): void {
+    this.readyListeners.push(listener);
+  }
+
   /** Records a call from the worker; its first job-take marks it ready. */
   seen(workerId: string, firstTake = false): void {
     const worker = this.workers.get(workerId);
@@ -127,6 +142,9 @@ export class WorkerRegistry {
     if (firstTake && worker.readyAt === null) {
       worker.readyAt = now;
       void this.store.saveWorker(worker);
+      for (const listener of this.readyListeners) {
+        listener(worker);
+      }
     }
   }
 
@@ -148,10 +166,22 @@ export class WorkerRegistry {
     }
   }
 
-  /** Whether the worker may take new jobs. */
+  /** Whether the worker may take new jobs (not draining, not a paused standby). */
   mayTake(workerId: string): boolean {
     const worker = this.workers.get(workerId);
-    return worker !== undefined && !worker.draining;
+    return worker !== undefined && !worker.draining && worker.placement === "active";
+  }
+
+  /** Changes where a worker stands (standby, throttled, active), and its GPUs when they change. */
+  async place(workerId: string, placement: WorkerRecord["placement"], gpuIds?: string[]): Promise<void> {
+    const worker = this.workers.get(workerId);
+    if (worker) {
+      worker.placement = placement;
+      if (gpuIds) {
+        worker.gpuIds = gpuIds;
+      }
+      await this.store.saveWorker(worker);
+    }
   }
 
   /** Forgets a worker: its token stops working at once. */

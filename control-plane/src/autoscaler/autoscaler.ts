@@ -1,0 +1,457 @@
+import type { WorkerDriver, WorkerExit } from "../drivers/worker-driver.js";
+import type { GpuInventory } from "../gpus/gpu-inventory.js";
+import type { JobService } from "../jobs/job-service.js";
+import type { Logger } from "../logging/logger.js";
+import type { EndpointRecord, ScalingEventRecord, TemplateRecord, WorkerRecord } from "../store/records.js";
+import type { Store } from "../store/store.js";
+import type { Clock } from "../util/clock.js";
+import { newId } from "../util/ids.js";
+import { type WorkerRegistry, workerStatus } from "../workers/worker-registry.js";
+import { decide, type Observed, type ObservedWorker, type ScalingAction } from "./decide.js";
+
+/** What the autoscaler works with. */
+export interface AutoscalerDependencies {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  jobs: JobService;
+  workers: WorkerRegistry;
+  gpus: GpuInventory;
+  /** The driver that runs an endpoint's workers. */
+  driverFor: (endpoint: EndpointRecord) => WorkerDriver;
+  /** Every driver in use (for adoption and exit events). */
+  drivers: readonly WorkerDriver[];
+  /** Current endpoints and templates (cached by the caller). */
+  endpoint: (id: string) => EndpointRecord | undefined;
+  endpoints: () => EndpointRecord[];
+  template: (id: string) => Promise<TemplateRecord>;
+  baseUrl: () => string;
+  pingIntervalMs: number;
+  /** Interval of the periodic evaluation. */
+  tickMs: number;
+  /** Grace period of a stop before the worker is killed. */
+  stopGraceMs: number;
+  /** Called with each measured cold-start phase, in ms. */
+  observeColdStart: (phase: "spawn" | "ready" | "resume", ms: number) => void;
+}
+
+interface Crashes {
+  count: number;
+  until: number;
+  reason: string;
+}
+
+/** Base of the crash back-off; doubles per consecutive crash up to {@link MAX_BACKOFF_MS}. */
+const BACKOFF_BASE_MS = 1000;
+const MAX_BACKOFF_MS = 60_000;
+/** Consecutive crashes after which an endpoint's workers are reported UNHEALTHY. */
+const UNHEALTHY_AFTER = 3;
+
+/**
+ * Runs {@link decide} for every endpoint on a short tick and right after every enqueue, and carries
+ * the decisions out through the endpoint's driver: starting workers (with GPUs from the inventory, or
+ * throttled when none are free), stopping or pausing idle ones, resuming standbys, rolling outdated
+ * ones, and backing off from crash loops. Every action, and every change in what holds scaling back,
+ * is recorded as a scaling event and logged.
+ */
+export class Autoscaler {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly pending = new Set<string>();
+  private scheduled = false;
+  private readonly busy = new Set<string>();
+  private readonly idleSince = new Map<string, number>();
+  private readonly crashes = new Map<string, Crashes>();
+  private readonly lastHeld = new Map<string, string | undefined>();
+  /** Workers being stopped on purpose: their exit is not a crash. */
+  private readonly stopping = new Set<string>();
+  private readonly resumedAt = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly deps: AutoscalerDependencies) {
+    for (const driver of deps.drivers) {
+      driver.onExit((exit) => void this.workerExited(exit));
+    }
+  }
+
+  /** Adopts workers that survived a restart, forgets those that did not, and starts ticking. */
+  async start(): Promise<void> {
+    const alive = new Map<string, string>();
+    for (const driver of this.deps.drivers) {
+      for (const worker of await driver.list()) {
+        if (worker.state !== "exited") {
+          alive.set(worker.workerId, worker.state);
+        }
+      }
+    }
+    for (const endpoint of this.deps.endpoints()) {
+      for (const worker of this.deps.workers.list(endpoint.id)) {
+        if (worker.driver === "external") {
+          continue;
+        }
+        if (worker.placement === "throttled") {
+          // Never launched; its token died with the previous run. A new one is requested if needed.
+          await this.forget(worker, "was waiting for GPUs when the control plane restarted");
+          continue;
+        }
+        const state = alive.get(worker.id);
+        if (state === undefined) {
+          await this.forget(worker, "its process did not survive the control plane's restart");
+        } else {
+          this.deps.gpus.hold(worker.id, worker.gpuIds);
+          alive.delete(worker.id);
+        }
+      }
+    }
+    // Processes no worker record claims are orphans of an earlier run: stop them.
+    for (const [workerId] of alive) {
+      for (const driver of this.deps.drivers) {
+        await driver.stop(workerId, this.deps.stopGraceMs);
+      }
+    }
+    this.timer = setInterval(() => this.schedule(), this.deps.tickMs);
+    this.timer.unref();
+    this.schedule();
+  }
+
+  /** Stops evaluating; with `stopWorkers`, also stops every managed worker. */
+  async stop(stopWorkers: boolean): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    if (stopWorkers) {
+      const all = this.deps.endpoints().flatMap((endpoint) => this.deps.workers.list(endpoint.id));
+      await Promise.all(all.filter((w) => w.driver !== "external").map((w) => this.stopWorker(w, "control plane shutting down")));
+    }
+  }
+
+  /** Evaluates an endpoint as soon as possible (after an enqueue, a finished job, a settings change). */
+  notify(endpointId: string): void {
+    this.pending.add(endpointId);
+    this.schedule(false);
+  }
+
+  /** Endpoint-level reason queued jobs wait for (crash loop, no capacity), if any. */
+  endpointReason(endpointId: string): string | undefined {
+    const crashes = this.crashes.get(endpointId);
+    if (crashes && crashes.count >= UNHEALTHY_AFTER) {
+      return `the endpoint's workers are crash-looping (UNHEALTHY), retrying with back-off: ${crashes.reason}`;
+    }
+    return undefined;
+  }
+
+  /** Stops a worker and forgets it (API removal, stopPod). */
+  async removeWorker(workerId: string, reason: string): Promise<void> {
+    const worker = this.deps.workers.find(workerId);
+    if (worker && worker.driver !== "external") {
+      await this.stopWorker(worker, reason);
+    }
+  }
+
+  private schedule(all = true): void {
+    if (all) {
+      for (const endpoint of this.deps.endpoints()) {
+        this.pending.add(endpoint.id);
+      }
+    }
+    if (this.scheduled || this.stopped) {
+      return;
+    }
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const ids = [...this.pending];
+      this.pending.clear();
+      for (const id of ids) {
+        void this.evaluate(id);
+      }
+    });
+  }
+
+  private async evaluate(endpointId: string): Promise<void> {
+    const endpoint = this.deps.endpoint(endpointId);
+    if (!endpoint || this.busy.has(endpointId) || this.stopped) {
+      if (endpoint && this.busy.has(endpointId)) {
+        // Evaluate again once the running evaluation is done.
+        setTimeout(() => this.notify(endpointId), 10).unref();
+      }
+      return;
+    }
+    this.busy.add(endpointId);
+    try {
+      await this.retryThrottled(endpoint);
+      await this.stopDrained(endpoint);
+      const now = this.deps.clock.now();
+      const observed = this.observe(endpoint, now);
+      const decision = decide(endpoint, observed, now);
+      for (const action of decision.actions) {
+        await this.execute(endpoint, action, decision.inputs);
+      }
+      if (decision.held !== this.lastHeld.get(endpointId)) {
+        this.lastHeld.set(endpointId, decision.held);
+        if (decision.held) {
+          await this.record(endpoint.id, "hold", null, decision.held, decision.inputs);
+        }
+      }
+    } catch (error) {
+      this.deps.logger.error({ err: error, endpointId }, "autoscaler evaluation failed");
+    } finally {
+      this.busy.delete(endpointId);
+    }
+  }
+
+  private observe(endpoint: EndpointRecord, now: number): Observed {
+    const running = this.deps.jobs.runningByWorker(endpoint.id);
+    const workers: ObservedWorker[] = this.deps.workers.list(endpoint.id).map((worker) => {
+      const jobs = running.get(worker.id)?.length ?? 0;
+      const status = workerStatus(worker, jobs);
+      const phase = PHASE_OF_STATUS[status];
+      if (phase === "idle") {
+        if (!this.idleSince.has(worker.id)) {
+          this.idleSince.set(worker.id, now);
+        }
+      } else {
+        this.idleSince.delete(worker.id);
+      }
+      return {
+        id: worker.id,
+        phase,
+        idleSince: this.idleSince.get(worker.id) ?? null,
+        version: worker.endpointVersion,
+        managed: worker.driver !== "external",
+      };
+    });
+    const queue = this.deps.jobs.queueState(endpoint.id);
+    let inProgress = 0;
+    for (const ids of running.values()) {
+      inProgress += ids.length;
+    }
+    const crashes = this.crashes.get(endpoint.id);
+    return {
+      queuedNormal: queue.queuedNormal,
+      inProgress,
+      oldestQueuedAt: queue.oldestQueuedAt,
+      workers,
+      backoff: crashes && crashes.until > now ? { until: crashes.until, reason: crashes.reason } : undefined,
+    };
+  }
+
+  private async execute(endpoint: EndpointRecord, action: ScalingAction, inputs: Record<string, unknown>): Promise<void> {
+    const { workers, jobs } = this.deps;
+    switch (action.kind) {
+      case "start": {
+        const worker = await this.startWorker(endpoint);
+        await this.record(endpoint.id, "start_worker", worker?.id ?? null, action.reason, inputs);
+        return;
+      }
+      case "resume": {
+        const worker = workers.find(action.workerId);
+        if (!worker) {
+          return;
+        }
+        this.resumedAt.set(worker.id, this.deps.clock.now());
+        await this.deps.driverFor(endpoint).resume(worker.id);
+        await workers.place(worker.id, "active");
+        await this.record(endpoint.id, "resume_worker", worker.id, action.reason, inputs);
+        return;
+      }
+      case "pause": {
+        const worker = workers.find(action.workerId);
+        if (!worker) {
+          return;
+        }
+        await workers.place(worker.id, "standby");
+        jobs.dropWaiters(worker.id);
+        await this.deps.driverFor(endpoint).pause(worker.id);
+        this.idleSince.delete(worker.id);
+        await this.record(endpoint.id, "pause_worker", worker.id, action.reason, inputs);
+        return;
+      }
+      case "drain": {
+        await workers.drain(action.workerId);
+        await this.record(endpoint.id, "replace_worker", action.workerId, action.reason, inputs);
+        return;
+      }
+      case "stop": {
+        const worker = workers.find(action.workerId);
+        if (worker) {
+          await this.record(endpoint.id, action.reason.startsWith("runs version") ? "replace_worker" : "stop_worker", worker.id, action.reason, inputs);
+          await this.stopWorker(worker, action.reason);
+        }
+        return;
+      }
+    }
+  }
+
+  /** Registers and launches a worker; without free GPUs it waits as THROTTLED. */
+  private async startWorker(endpoint: EndpointRecord): Promise<WorkerRecord | undefined> {
+    const { workers, gpus } = this.deps;
+    const needsGpu = endpoint.computeType === "GPU";
+    const driver = this.deps.driverFor(endpoint);
+    const { worker, token } = await workers.register(endpoint, {
+      driver: driver.kind,
+      concurrency: 1,
+      gpuIds: [],
+      placement: needsGpu ? "throttled" : "active",
+    });
+    this.tokens.set(worker.id, token);
+    if (needsGpu) {
+      const assigned = gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds);
+      if (!assigned) {
+        return worker;
+      }
+      await workers.place(worker.id, "active", assigned);
+    }
+    await this.launch(endpoint, worker);
+    return worker;
+  }
+
+  private readonly tokens = new Map<string, string>();
+
+  /** Starts the process/container of a registered worker. */
+  private async launch(endpoint: EndpointRecord, worker: WorkerRecord): Promise<void> {
+    const template = await this.deps.template(endpoint.templateId);
+    const token = this.tokens.get(worker.id);
+    if (token === undefined) {
+      throw new Error(`no token for worker ${worker.id}`);
+    }
+    const env = this.deps.workers.environment({
+      worker,
+      token,
+      endpoint,
+      template,
+      baseUrl: this.deps.baseUrl(),
+      pingIntervalMs: this.deps.pingIntervalMs,
+    });
+    const started = this.deps.clock.now();
+    try {
+      await this.deps.driverFor(endpoint).start({
+        workerId: worker.id,
+        endpointId: endpoint.id,
+        command: template.command,
+        image: template.imageName,
+        env,
+        gpuIds: worker.gpuIds,
+        cpuLimit: template.cpuLimit,
+        memoryLimitMb: template.memoryLimitMb,
+        ports: template.ports,
+      });
+      this.deps.observeColdStart("spawn", this.deps.clock.now() - started);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, workerId: worker.id }, "worker failed to start");
+      this.crashed(endpoint.id, (error as Error).message);
+      await this.forget(worker, `could not be started: ${(error as Error).message}`);
+    }
+  }
+
+  /** Throttled workers start as soon as their GPUs are free. */
+  private async retryThrottled(endpoint: EndpointRecord): Promise<void> {
+    for (const worker of this.deps.workers.list(endpoint.id)) {
+      if (worker.placement !== "throttled") {
+        continue;
+      }
+      const assigned = this.deps.gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds);
+      if (assigned) {
+        await this.deps.workers.place(worker.id, "active", assigned);
+        await this.launch(endpoint, worker);
+      }
+    }
+  }
+
+  /** Drained workers (rolled over, or asked to be recycled) stop once their jobs are done. */
+  private async stopDrained(endpoint: EndpointRecord): Promise<void> {
+    const running = this.deps.jobs.runningByWorker(endpoint.id);
+    for (const worker of this.deps.workers.list(endpoint.id)) {
+      if (worker.draining && worker.driver !== "external" && !running.has(worker.id) && !this.stopping.has(worker.id)) {
+        await this.stopWorker(worker, "drained: its last job is done");
+      }
+    }
+  }
+
+  private async stopWorker(worker: WorkerRecord, reason: string): Promise<void> {
+    const endpoint = this.deps.endpoint(worker.endpointId);
+    this.stopping.add(worker.id);
+    this.deps.jobs.dropWaiters(worker.id);
+    await this.deps.workers.drain(worker.id);
+    if (endpoint && worker.placement !== "throttled") {
+      await this.deps.driverFor(endpoint).stop(worker.id, this.deps.stopGraceMs);
+    }
+    await this.forget(worker, reason);
+  }
+
+  /** Removes a worker for good: its jobs go back to the queue and its GPUs are freed. */
+  private async forget(worker: WorkerRecord, reason: string): Promise<void> {
+    await this.deps.jobs.releaseWorker(worker.id, `worker ${worker.id} ${reason}`);
+    this.deps.gpus.release(worker.id);
+    this.idleSince.delete(worker.id);
+    this.tokens.delete(worker.id);
+    await this.deps.workers.remove(worker.id);
+  }
+
+  private async workerExited(exit: WorkerExit): Promise<void> {
+    const worker = this.deps.workers.find(exit.workerId);
+    if (this.stopping.delete(exit.workerId) || !worker) {
+      return;
+    }
+    // Exiting on its own after asking to be recycled (stopPod) is the expected end, not a crash.
+    const expected = worker.draining && (exit.exit === 0 || exit.exit === "SIGTERM");
+    if (!expected) {
+      const last = exit.lastLines.at(-1);
+      this.crashed(worker.endpointId, `worker exited with ${exit.exit}${last ? `: ${last.slice(0, 300)}` : ""}`);
+    }
+    await this.forget(worker, expected ? "exited after its last job" : `exited unexpectedly (${exit.exit})`);
+    this.notify(worker.endpointId);
+  }
+
+  private crashed(endpointId: string, reason: string): void {
+    const previous = this.crashes.get(endpointId);
+    const count = (previous?.count ?? 0) + 1;
+    const delay = Math.min(MAX_BACKOFF_MS, BACKOFF_BASE_MS * 2 ** (count - 1));
+    this.crashes.set(endpointId, { count, until: this.deps.clock.now() + delay, reason });
+    this.deps.logger.warn({ endpointId, crashes: count, backoffMs: delay }, reason);
+    void this.record(endpointId, "backoff", null, `${reason}; next start in ${delay} ms (crash ${count})`, { crashes: count, backoffMs: delay });
+  }
+
+  /** A worker asked for its first job: it booted fine, so crash counting starts over. */
+  workerReady(workerId: string): void {
+    const worker = this.deps.workers.find(workerId);
+    if (!worker) {
+      return;
+    }
+    this.crashes.delete(worker.endpointId);
+    const resumed = this.resumedAt.get(workerId);
+    if (resumed !== undefined) {
+      this.resumedAt.delete(workerId);
+      this.deps.observeColdStart("resume", this.deps.clock.now() - resumed);
+    } else if (worker.readyAt !== null && worker.readyAt - worker.createdAt >= 0 && worker.driver !== "external") {
+      this.deps.observeColdStart("ready", worker.readyAt - worker.createdAt);
+    }
+  }
+
+  private async record(
+    endpointId: string,
+    action: ScalingEventRecord["action"],
+    workerId: string | null,
+    reason: string,
+    inputs: Record<string, unknown>,
+  ): Promise<void> {
+    this.deps.logger.info({ endpointId, action, workerId, ...inputs }, reason);
+    await this.deps.store.insertScalingEvent({
+      id: newId("evt"),
+      endpointId,
+      at: this.deps.clock.now(),
+      action,
+      workerId,
+      reason,
+      inputs,
+    });
+  }
+}
+
+const PHASE_OF_STATUS: Record<ReturnType<typeof workerStatus>, ObservedWorker["phase"]> = {
+  INITIALIZING: "booting",
+  IDLE: "idle",
+  RUNNING: "busy",
+  THROTTLED: "throttled",
+  UNHEALTHY: "unhealthy",
+  STANDBY: "standby",
+  STOPPING: "stopping",
+};
