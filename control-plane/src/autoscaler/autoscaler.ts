@@ -119,7 +119,9 @@ export class Autoscaler {
     clearInterval(this.timer);
     if (stopWorkers) {
       const all = this.deps.endpoints().flatMap((endpoint) => this.deps.workers.list(endpoint.id));
-      await Promise.all(all.filter((w) => w.driver !== "external").map((w) => this.stopWorker(w, "control plane shutting down")));
+      await Promise.all(
+        all.filter((w) => w.driver !== "external").map((w) => this.stopWorker(w, "control plane shutting down")),
+      );
     }
   }
 
@@ -234,7 +236,11 @@ export class Autoscaler {
     };
   }
 
-  private async execute(endpoint: EndpointRecord, action: ScalingAction, inputs: Record<string, unknown>): Promise<void> {
+  private async execute(
+    endpoint: EndpointRecord,
+    action: ScalingAction,
+    inputs: Record<string, unknown>,
+  ): Promise<void> {
     const { workers, jobs } = this.deps;
     switch (action.kind) {
       case "start": {
@@ -273,7 +279,13 @@ export class Autoscaler {
       case "stop": {
         const worker = workers.find(action.workerId);
         if (worker) {
-          await this.record(endpoint.id, action.reason.startsWith("runs version") ? "replace_worker" : "stop_worker", worker.id, action.reason, inputs);
+          await this.record(
+            endpoint.id,
+            action.reason.startsWith("runs version") ? "replace_worker" : "stop_worker",
+            worker.id,
+            action.reason,
+            inputs,
+          );
           await this.stopWorker(worker, action.reason);
         }
         return;
@@ -407,7 +419,10 @@ export class Autoscaler {
     const delay = Math.min(MAX_BACKOFF_MS, BACKOFF_BASE_MS * 2 ** (count - 1));
     this.crashes.set(endpointId, { count, until: this.deps.clock.now() + delay, reason });
     this.deps.logger.warn({ endpointId, crashes: count, backoffMs: delay }, reason);
-    void this.record(endpointId, "backoff", null, `${reason}; next start in ${delay} ms (crash ${count})`, { crashes: count, backoffMs: delay });
+    void this.record(endpointId, "backoff", null, `${reason}; next start in ${delay} ms (crash ${count})`, {
+      crashes: count,
+      backoffMs: delay,
+    });
   }
 
   /** A worker asked for its first job: it booted fine, so crash counting starts over. */

@@ -23,7 +23,9 @@ export const configSchema = z.object({
    * Default worker driver for endpoints that do not choose one. Only `process` is built so far; the
    * contract already names `docker` and `kubernetes`. @defaultValue "process"
    */
-  driver: z.enum(["process"], { error: "only the process driver is available (docker and kubernetes are not built yet)" }).default("process"),
+  driver: z
+    .enum(["process"], { error: "only the process driver is available (docker and kubernetes are not built yet)" })
+    .default("process"),
   /** URL workers use to reach this control plane; derived from host and port when absent. */
   publicUrl: z.url().optional(),
   /** Largest body for management requests, in bytes. @defaultValue 1048576 */
@@ -68,9 +70,7 @@ export const configSchema = z.object({
    * Stop driver-managed workers on a graceful shutdown. When false they keep running and the next start
    * adopts them (after a crash they are always adopted). @defaultValue true
    */
-  stopWorkersOnShutdown: z
-    .union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")])
-    .default(true),
+  stopWorkersOnShutdown: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(true),
   /** Time a webhook receiver has to answer. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });

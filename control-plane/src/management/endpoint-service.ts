@@ -123,7 +123,9 @@ export class EndpointService {
   private requireDriver(driver: string | null | undefined): void {
     if (driver !== undefined && driver !== null && !this.availableDrivers.includes(driver)) {
       throw new ControlPlaneError("validation_failed", `driver ${driver} is not available on this control plane`, {
-        fields: [{ field: "driver", message: `must be one of ${this.availableDrivers.join(", ")} (or null for the default)` }],
+        fields: [
+          { field: "driver", message: `must be one of ${this.availableDrivers.join(", ")} (or null for the default)` },
+        ],
       });
     }
   }
