@@ -156,6 +156,9 @@ export async function createControlPlane(
     endpoints.onChange((change) => {
       if (change.kind === "deleted") {
         endpointCache.delete(change.endpoint.id);
+        autoscaler
+          .endpointDeleted(change.endpoint, workers.list(change.endpoint.id))
+          .catch((error) => logger.error({ err: error }, "stopping a deleted endpoint's workers failed"));
         jobs.forgetEndpoint(change.endpoint.id);
         recorder.forget(change.endpoint.id);
         workers.forgetEndpoint(change.endpoint.id);

@@ -140,6 +140,24 @@ export class Autoscaler {
     return undefined;
   }
 
+  /** Stops every worker of an endpoint being deleted (call before the registry forgets them). */
+  async endpointDeleted(endpoint: EndpointRecord, workers: readonly WorkerRecord[]): Promise<void> {
+    this.crashes.delete(endpoint.id);
+    this.lastHeld.delete(endpoint.id);
+    await Promise.all(
+      workers
+        .filter((worker) => worker.driver !== "external")
+        .map(async (worker) => {
+          this.stopping.add(worker.id);
+          this.deps.gpus.release(worker.id);
+          this.idleSince.delete(worker.id);
+          if (worker.placement !== "throttled") {
+            await this.deps.driverFor(endpoint).stop(worker.id, this.deps.stopGraceMs);
+          }
+        }),
+    );
+  }
+
   /** Stops a worker and forgets it (API removal, stopPod). */
   async removeWorker(workerId: string, reason: string): Promise<void> {
     const worker = this.deps.workers.find(workerId);

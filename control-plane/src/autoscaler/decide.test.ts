@@ -125,6 +125,12 @@ const cases: [
     { desired: 1, actions: ["stop:a"] },
   ],
   [
+    "idle workers over a lowered workersMax stop at once",
+    { workersMax: 1 },
+    { workers: [worker("a", "idle", { idleSince: NOW - 100 }), worker("b", "idle", { idleSince: NOW - 50 })] },
+    { desired: 0, actions: ["stop:a"] },
+  ],
+  [
     "FlashBoot pauses instead of stopping",
     { flashboot: true },
     { workers: [worker("a", "idle", { idleSince: NOW - 6000 })] },

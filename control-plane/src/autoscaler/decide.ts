@@ -147,7 +147,9 @@ export function decide(endpoint: EndpointRecord, observed: Observed, now: number
   }
 
   // Scale down through the idle timeout, keeping max(workersMin, desired) and never touching busy ones.
+  // Workers over workersMax (it was lowered) go at once, idle or not yet.
   let removable = staying - Math.max(endpoint.workersMin, desired);
+  let overMax = staying - endpoint.workersMax;
   const idle = capacity
     .filter((w) => w.managed && w.phase === "idle" && !outdated.includes(w) && w.idleSince !== null)
     .sort((a, b) => (a.idleSince as number) - (b.idleSince as number));
@@ -156,7 +158,11 @@ export function decide(endpoint: EndpointRecord, observed: Observed, now: number
       break;
     }
     const idleMs = now - (worker.idleSince as number);
-    if (idleMs >= endpoint.idleTimeout * 1000) {
+    if (overMax > 0) {
+      actions.push({ kind: "stop", workerId: worker.id, reason: `over workersMax (${endpoint.workersMax})` });
+      overMax--;
+      removable--;
+    } else if (idleMs >= endpoint.idleTimeout * 1000) {
       const reason = `idle for ${Math.round(idleMs / 1000)} s (idleTimeout ${endpoint.idleTimeout} s)`;
       actions.push(
         endpoint.flashboot
