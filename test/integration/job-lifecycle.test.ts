@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createCommandEndpoint,
+  createExternalEndpoint,
   registerWorker,
   requireService,
   startTestControlPlane,
@@ -56,13 +56,13 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
       `job ${id} to be ${wanted}`,
     );
 
-  it("keeps a job queued with a reason while no worker runs, and cancels it there", async () => {
-    const endpointId = await createCommandEndpoint(cp, COMMAND);
+  it("keeps a job queued with the reason it waits, and cancels it there", async () => {
+    const endpointId = await createExternalEndpoint(cp, COMMAND);
     const { body: accepted } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/run`, { input: { mode: "echo" } });
     expect(accepted.status).toBe("IN_QUEUE");
     const queued = await status(endpointId, accepted.id);
     expect(queued.status).toBe("IN_QUEUE");
-    expect(queued.reason).toMatch(/no worker is running yet/);
+    expect(queued.reason).toMatch(/allows no workers \(workersMax is 0\)/);
     const { body: cancelled } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/cancel/${accepted.id}`);
     expect(cancelled.status).toBe("CANCELLED");
     // A worker arriving later never sees the cancelled job.
@@ -75,7 +75,7 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
   });
 
   it("cancels a running job and tells its worker to stop it", async () => {
-    const endpointId = await createCommandEndpoint(cp, COMMAND);
+    const endpointId = await createExternalEndpoint(cp, COMMAND);
     const worker = await registerWorker(cp, endpointId);
     startWorker(COMMAND, worker.env);
     const { body: slow } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/run`, {
@@ -94,7 +94,7 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
   });
 
   it("times a job out after its execution timeout", async () => {
-    const endpointId = await createCommandEndpoint(cp, COMMAND);
+    const endpointId = await createExternalEndpoint(cp, COMMAND);
     startWorker(COMMAND, (await registerWorker(cp, endpointId)).env);
     const { body } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/run`, {
       input: { mode: "sleep", seconds: 8 },
@@ -105,7 +105,7 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
   });
 
   it("retries a failed job with the same id and counts the retry", async () => {
-    const endpointId = await createCommandEndpoint(cp, COMMAND);
+    const endpointId = await createExternalEndpoint(cp, COMMAND);
     startWorker(COMMAND, (await registerWorker(cp, endpointId)).env);
     const { body: failed } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/runsync?wait=30000`, {
       input: { mode: "fail", message: "first" },
@@ -124,7 +124,7 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
   });
 
   it("deletes a job when its TTL runs out", async () => {
-    const endpointId = await createCommandEndpoint(cp, COMMAND);
+    const endpointId = await createExternalEndpoint(cp, COMMAND);
     const { body } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/run`, { input: {}, policy: { ttl: 10_000 } });
     expect((await status(endpointId, body.id)).status).toBe("IN_QUEUE");
     await eventually(
@@ -138,7 +138,7 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
   });
 
   it("answers a resubmission with the same Idempotency-Key with the first job", async () => {
-    const endpointId = await createCommandEndpoint(cp, COMMAND);
+    const endpointId = await createExternalEndpoint(cp, COMMAND);
     const submit = (input: unknown) =>
       fetch(`${cp.url}/v2/${endpointId}/run`, {
         method: "POST",
@@ -154,7 +154,7 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
   });
 
   it("re-runs the job of a worker killed with SIGKILL on another worker", async () => {
-    const endpointId = await createCommandEndpoint(cp, COMMAND);
+    const endpointId = await createExternalEndpoint(cp, COMMAND);
     const first = await registerWorker(cp, endpointId);
     const firstProcess = startWorker(COMMAND, first.env);
     const { body } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/run`, {
@@ -197,7 +197,7 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
     afterAll(() => new Promise<void>((done) => receiver.close(() => done())));
 
     it("delivers a signed webhook, retrying after a failure, and logs every attempt", async () => {
-      const endpointId = await createCommandEndpoint(cp, COMMAND);
+      const endpointId = await createExternalEndpoint(cp, COMMAND);
       startWorker(COMMAND, (await registerWorker(cp, endpointId)).env);
       const { body: job } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/runsync?wait=30000`, {
         input: { mode: "echo", hook: true },
@@ -234,7 +234,7 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
   });
 
   it("refuses bodies over the documented limits with 413", async () => {
-    const endpointId = await createCommandEndpoint(cp, COMMAND);
+    const endpointId = await createExternalEndpoint(cp, COMMAND);
     const big = (bytes: number) => JSON.stringify({ input: { blob: "x".repeat(bytes) } });
     const runResponse = await fetch(`${cp.url}/v2/${endpointId}/run`, {
       method: "POST",
@@ -255,8 +255,8 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
   });
 
   it("accepts a worker token only on its own endpoint's worker routes", async () => {
-    const endpointId = await createCommandEndpoint(cp, COMMAND);
-    const otherId = await createCommandEndpoint(cp, COMMAND);
+    const endpointId = await createExternalEndpoint(cp, COMMAND);
+    const otherId = await createExternalEndpoint(cp, COMMAND);
     const worker = await registerWorker(cp, endpointId);
     const take = (ep: string) =>
       fetch(`${cp.url}/v2/${ep}/job-take/${worker.id}?gpu=none&job_in_progress=0`, {

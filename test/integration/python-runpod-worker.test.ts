@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createCommandEndpoint,
+  createExternalEndpoint,
   registerWorker,
   requireService,
   startTestControlPlane,
@@ -26,10 +26,10 @@ describe.runIf(run)("the unmodified Python RunPod worker", () => {
 
   beforeAll(async () => {
     cp = await startTestControlPlane();
-    endpointId = await createCommandEndpoint(cp, [VENV_PYTHON, HANDLER]);
+    endpointId = await createExternalEndpoint(cp, [VENV_PYTHON, HANDLER]);
     const worker = await registerWorker(cp, endpointId);
     startWorker([VENV_PYTHON, HANDLER], worker.env);
-    streamEndpointId = await createCommandEndpoint(cp, [VENV_PYTHON, HANDLER]);
+    streamEndpointId = await createExternalEndpoint(cp, [VENV_PYTHON, HANDLER]);
     const streamWorker = await registerWorker(cp, streamEndpointId);
     startWorker([VENV_PYTHON, HANDLER], { ...streamWorker.env, WORKER_HANDLER: "stream" });
   });

@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import runpodSdk from "runpod-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createCommandEndpoint,
+  createExternalEndpoint,
   registerWorker,
   requireService,
   startTestControlPlane,
@@ -23,11 +23,11 @@ describe.runIf(run)("RunPod's own clients against Runfleet", () => {
 
   beforeAll(async () => {
     cp = await startTestControlPlane();
-    endpointId = await createCommandEndpoint(cp, [VENV_PYTHON, HANDLER]);
+    endpointId = await createExternalEndpoint(cp, [VENV_PYTHON, HANDLER]);
     for (let i = 0; i < 2; i++) {
       startWorker([VENV_PYTHON, HANDLER], (await registerWorker(cp, endpointId)).env);
     }
-    streamEndpointId = await createCommandEndpoint(cp, [VENV_PYTHON, HANDLER]);
+    streamEndpointId = await createExternalEndpoint(cp, [VENV_PYTHON, HANDLER]);
     startWorker([VENV_PYTHON, HANDLER], {
       ...(await registerWorker(cp, streamEndpointId)).env,
       WORKER_HANDLER: "stream",

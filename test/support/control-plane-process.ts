@@ -96,6 +96,14 @@ export async function createCommandEndpoint(
   return endpoint.body.id;
 }
 
+/**
+ * Creates an endpoint served only by external workers the test starts itself: `workersMax: 0` keeps the
+ * autoscaler from starting workers of its own.
+ */
+export function createExternalEndpoint(cp: TestControlPlane, command: string[]): Promise<string> {
+  return createCommandEndpoint(cp, command, { workersMax: 0 });
+}
+
 /** Registers an external worker and returns its id, token and environment. */
 export async function registerWorker(
   cp: TestControlPlane,

@@ -1,0 +1,180 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** The repository root. */
+export const ROOT = resolve(import.meta.dirname, "../..");
+/** The admin key of benchmark control planes. */
+export const KEY = "rf_bench_admin_key_0123456789abcdef";
+/** The TypeScript echo worker. */
+export const ECHO = [process.execPath, "examples/echo-worker/dist/worker.js"];
+
+/** A control plane run as its own process, so its memory and CPU are its own. */
+export interface BenchControlPlane {
+  url: string;
+  pid: number;
+  call: <T>(method: string, path: string, body?: unknown) => Promise<T>;
+  stop: () => Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+const children = new Set<ChildProcess>();
+
+/** Starts `runfleet serve` on a fresh data directory with extra flags. */
+export async function startControlPlane(flags: string[] = []): Promise<BenchControlPlane> {
+  const dataDir = mkdtempSync(join(tmpdir(), "runfleet-bench-"));
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      "--disable-warning=ExperimentalWarning",
+      join(ROOT, "control-plane/dist/bin/runfleet.js"),
+      "serve",
+      "--port",
+      String(port),
+      "--data-dir",
+      dataDir,
+      "--admin-key",
+      KEY,
+      "--log-level",
+      "warn",
+      ...flags,
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  children.add(child);
+  const url = await new Promise<string>((done, fail) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) {
+        done(match[1]);
+      }
+    });
+    child.once("exit", (code) => fail(new Error(`control plane exited with ${code}`)));
+  });
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${KEY}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  return {
+    url,
+    pid: child.pid as number,
+    call,
+    stop: async () => {
+      await new Promise<void>((done) => {
+        child.once("exit", () => done());
+        child.kill("SIGTERM");
+      });
+      children.delete(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates a CPU endpoint running the echo worker. */
+export async function echoEndpoint(cp: BenchControlPlane, settings: Record<string, unknown> = {}): Promise<string> {
+  const name = `bench-${Math.random().toString(36).slice(2)}`;
+  const template = await cp.call<{ id: string }>("POST", "/v1/templates", { name, command: ECHO });
+  const endpoint = await cp.call<{ id: string }>("POST", "/v1/endpoints", {
+    name,
+    templateId: template.id,
+    computeType: "CPU",
+    ...settings,
+  });
+  return endpoint.id;
+}
+
+/** Starts `count` warm echo workers (external, so the autoscaler leaves them be) with a concurrency each. */
+export async function startEchoWorkers(
+  cp: BenchControlPlane,
+  endpointId: string,
+  count: number,
+  concurrency: number,
+): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const { env } = await cp.call<{ env: Record<string, string> }>("POST", `/v1/endpoints/${endpointId}/workers`, {
+      concurrency,
+    });
+    const child = spawn(ECHO[0] as string, ECHO.slice(1), {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", ...env, ECHO_CONCURRENCY: String(concurrency) },
+      stdio: "ignore",
+      detached: true,
+    });
+    children.add(child);
+  }
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const workers = await cp.call<{ status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
+    if (workers.filter((w) => w.status === "IDLE").length >= count) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error("workers did not become ready");
+    }
+    await sleep(50);
+  }
+}
+
+/** Kills every process the benchmark started. */
+export function killAll(): void {
+  for (const child of children) {
+    try {
+      process.kill(-(child.pid as number), "SIGKILL");
+    } catch {
+      child.kill("SIGKILL");
+    }
+  }
+  children.clear();
+}
+
+/** Runs `task` `count` times with at most `concurrency` at once. */
+export async function pool(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        await task(next++);
+      }
+    }),
+  );
+}
+
+/** Sleeps. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Percentile of sorted-or-not samples. */
+export function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** Resident memory of a process in bytes (Linux). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
