@@ -302,7 +302,7 @@ export async function createControlPlane(
       logger,
       maxBodyBytes: config.maxBodyBytes,
     });
-    await jobs.start();
+    await jobs.start([...endpointCache.keys()]);
     webhooks.start();
     await autoscaler.start();
     recorder.start(endpointStates);

@@ -7,6 +7,7 @@ import type { EndpointRecord, JobKind, JobRecord, JobStatusValue } from "../stor
 import { type JobCounts, type JobUpdate, type Store, StoreConflictError } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import { newJobId } from "../util/ids.js";
+import { JobCounters } from "./job-counters.js";
 import { isTerminal, JOB_TRANSITIONS, type JobEvent } from "./job-transitions.js";
 
 type Schemas = components["schemas"];
@@ -81,6 +82,7 @@ export class JobService {
   private readonly takeWaiters = new Map<string, TakeWaiter[]>();
   private readonly endWaiters = new Map<string, Set<() => void>>();
   private readonly streamWaiters = new Map<string, Set<() => void>>();
+  private readonly counters = new JobCounters();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
 
@@ -93,8 +95,11 @@ export class JobService {
   ) {}
 
   /** Rebuilds the in-memory indexes from the store and starts the sweeper. */
-  async start(): Promise<void> {
+  async start(endpointIds: readonly string[] = []): Promise<void> {
     const now = this.clock.now();
+    for (const endpointId of endpointIds) {
+      this.counters.seed(endpointId, await this.store.countJobs(endpointId));
+    }
     for (const job of await this.store.listJobsByStatus("IN_QUEUE")) {
       this.queue(job.endpointId).push({
         id: job.id,
@@ -193,6 +198,7 @@ export class JobService {
       }
       throw error;
     }
+    this.counters.add(stored.endpointId, "IN_QUEUE");
     this.enqueue(stored);
     return stored;
   }
@@ -280,6 +286,10 @@ export class JobService {
       throw new ControlPlaneError("job_not_retryable", `job ${jobId} changed state meanwhile; try again`);
     }
     const requeued = { ...job, ...update } as JobRecord;
+    this.counters.move(job.endpointId, job.status, "IN_QUEUE");
+    if (job.retries === 0) {
+      this.counters.retriedOnce(job.endpointId);
+    }
     this.enqueue(requeued);
     return requeued;
   }
@@ -302,15 +312,16 @@ export class JobService {
       };
       if (await this.store.updateJob(id, ["IN_QUEUE"], update)) {
         removed++;
+        this.counters.move(endpointId, "IN_QUEUE", "CANCELLED");
         this.wake(this.endWaiters, id);
       }
     }
     return removed;
   }
 
-  /** Counts for `/health`: retained jobs by status (the queue and running ones from memory). */
-  async counts(endpointId: string): Promise<JobCounts> {
-    return this.store.countJobs(endpointId);
+  /** Counts for `/health`: retained jobs by status, from memory. */
+  counts(endpointId: string): JobCounts {
+    return this.counters.get(endpointId);
   }
 
   /** Jobs waiting on an endpoint (normal lane and all), and the oldest normal one's submission time. */
@@ -459,6 +470,7 @@ export class JobService {
   /** Drops the in-memory state of a deleted endpoint (the store already deleted its jobs). */
   forgetEndpoint(endpointId: string): void {
     this.queues.delete(endpointId);
+    this.counters.forget(endpointId);
     for (const running of [...this.running.values()]) {
       if (running.endpointId === endpointId) {
         this.running.delete(running.id);
@@ -509,6 +521,9 @@ export class JobService {
           }
         }
         await this.store.deleteJobs(expired.map((job) => job.id));
+        for (const job of expired) {
+          this.counters.remove(job.endpointId, job.status, job.retries > 0);
+        }
         for (const job of expired) {
           this.wake(this.endWaiters, job.id);
           this.wake(this.streamWaiters, job.id);
@@ -584,6 +599,7 @@ export class JobService {
       now,
     );
     for (const job of taken) {
+      this.counters.move(endpointId, "IN_QUEUE", "IN_PROGRESS");
       this.running.set(job.id, {
         id: job.id,
         endpointId,
@@ -627,6 +643,7 @@ export class JobService {
       return undefined;
     }
     const ended = { ...job, ...full } as JobRecord;
+    this.counters.move(job.endpointId, job.status, to);
     this.queues.get(job.endpointId)?.remove(job.id);
     const running = this.running.get(job.id);
     if (running) {
@@ -665,6 +682,10 @@ export class JobService {
       output: undefined,
     };
     if (await this.store.updateJob(job.id, from, update)) {
+      this.counters.move(job.endpointId, "IN_PROGRESS", "IN_QUEUE");
+      if (job.retries === 0) {
+        this.counters.retriedOnce(job.endpointId);
+      }
       this.logger.warn({ jobId: job.id, workerId: running.workerId, retries: job.retries + 1 }, reason);
       this.enqueue({ ...job, ...update } as JobRecord);
     }

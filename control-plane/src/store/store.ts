@@ -108,7 +108,10 @@ export interface Store {
   /** Counts of an endpoint's retained jobs. */
   countJobs(endpointId: string): Promise<JobCounts>;
   /** Ids of jobs whose TTL ran out or whose retention ended by `at`, at most `limit`. */
-  listExpiredJobs(at: EpochMs, limit: number): Promise<{ id: string; endpointId: string; status: JobStatusValue }[]>;
+  listExpiredJobs(
+    at: EpochMs,
+    limit: number,
+  ): Promise<{ id: string; endpointId: string; status: JobStatusValue; retries: number }[]>;
   /** Queue delay and execution time (ms) of the endpoint's jobs that ended since `since`. */
   listJobTimings(endpointId: string, since: EpochMs): Promise<{ delayMs: number; executionMs: number }[]>;
   /** The largest queue order handed out so far (0 when none). */

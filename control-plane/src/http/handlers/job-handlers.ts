@@ -91,7 +91,7 @@ export function jobHandlers(deps: {
     },
     getEndpointHealth: async ({ input }) => {
       const endpoint = await endpoints.get(input.path.endpointId);
-      const counts = await jobs.counts(endpoint.id);
+      const counts = jobs.counts(endpoint.id);
       return {
         status: 200,
         body: {

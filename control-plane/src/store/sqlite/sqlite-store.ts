@@ -35,6 +35,10 @@ export class SqliteStore implements Store {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   private inTransaction = false;
+  /** Writes waiting for the next group commit. */
+  private pending: { run: () => unknown; resolve: (value: never) => void; reject: (error: unknown) => void }[] = [];
+  private flushing = false;
+  private flushScheduled = false;
   private lastQueueOrder: number;
 
   constructor(options: SqliteStoreOptions) {
@@ -56,6 +60,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.pending.length > 0) {
+      this.flush();
+    }
     if (this.db.isOpen) {
       this.db.close();
     }
@@ -182,7 +189,7 @@ export class SqliteStore implements Store {
     this.statement("UPDATE api_keys SET body = json_set(body, '$.lastUsedAt', ?) WHERE id = ?").run(at, id);
   }
 
-  async insertJob(job: JobRecord): Promise<JobRecord> {
+  private insertJobNow(job: JobRecord): JobRecord {
     return this.write("jobs.idempotency_key", () => {
       const queueOrder = job.queueOrder > 0 ? job.queueOrder : ++this.lastQueueOrder;
       if (queueOrder > this.lastQueueOrder) {
@@ -230,7 +237,7 @@ export class SqliteStore implements Store {
     );
   }
 
-  async updateJob(id: string, from: readonly JobStatusValue[], update: JobUpdate): Promise<boolean> {
+  private updateJobNow(id: string, from: readonly JobStatusValue[], update: JobUpdate): boolean {
     const keys = Object.keys(update) as (keyof JobUpdate)[];
     const sets = keys.map((key) => `${JOB_COLUMNS[key]} = ?`).join(", ");
     const statuses = from.map(() => "?").join(", ");
@@ -246,7 +253,7 @@ export class SqliteStore implements Store {
     return Number(result.changes) > 0;
   }
 
-  async takeJobs(ids: readonly string[], workerId: string, at: EpochMs): Promise<JobRecord[]> {
+  private takeJobsNow(ids: readonly string[], workerId: string, at: EpochMs): JobRecord[] {
     return this.transaction(() => {
       const taken: JobRecord[] = [];
       const update = this.statement(
@@ -331,15 +338,15 @@ export class SqliteStore implements Store {
   async listExpiredJobs(
     at: EpochMs,
     limit: number,
-  ): Promise<{ id: string; endpointId: string; status: JobStatusValue }[]> {
+  ): Promise<{ id: string; endpointId: string; status: JobStatusValue; retries: number }[]> {
     return this.statement(
-      `SELECT id, endpoint_id, status FROM jobs WHERE expires_at <= ?1
-       UNION SELECT id, endpoint_id, status FROM jobs WHERE retain_until <= ?1 LIMIT ?2`,
+      `SELECT id, endpoint_id, status, retries FROM jobs WHERE expires_at <= ?1
+       UNION SELECT id, endpoint_id, status, retries FROM jobs WHERE retain_until <= ?1 LIMIT ?2`,
     )
       .all(at, limit)
       .map((row) => {
-        const r = row as { id: string; endpoint_id: string; status: JobStatusValue };
-        return { id: r.id, endpointId: r.endpoint_id, status: r.status };
+        const r = row as { id: string; endpoint_id: string; status: JobStatusValue; retries: number };
+        return { id: r.id, endpointId: r.endpoint_id, status: r.status, retries: r.retries };
       });
   }
 
@@ -359,7 +366,7 @@ export class SqliteStore implements Store {
     return this.lastQueueOrder;
   }
 
-  async appendStreamChunk(jobId: string, output: unknown): Promise<void> {
+  private appendStreamChunkNow(jobId: string, output: unknown): void {
     this.statement(
       "INSERT INTO stream_chunks (job_id, seq, output) VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM stream_chunks WHERE job_id = ?1), ?2)",
     ).run(jobId, JSON.stringify(output ?? null));
@@ -376,7 +383,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  async saveWorker(worker: WorkerRecord): Promise<void> {
+  private saveWorkerNow(worker: WorkerRecord): void {
     this.statement("INSERT OR REPLACE INTO workers (id, endpoint_id, body) VALUES (?, ?, ?)").run(
       worker.id,
       worker.endpointId,
@@ -394,7 +401,7 @@ export class SqliteStore implements Store {
     this.statement("DELETE FROM workers WHERE id = ?").run(id);
   }
 
-  async putWebhookOutbox(entry: WebhookOutboxRecord): Promise<void> {
+  private putWebhookOutboxNow(entry: WebhookOutboxRecord): void {
     this.statement(
       "INSERT OR REPLACE INTO webhook_outbox (job_id, endpoint_id, url, payload, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
     ).run(entry.jobId, entry.endpointId, entry.url, entry.payload, entry.attempts, entry.nextAttemptAt);
@@ -416,11 +423,11 @@ export class SqliteStore implements Store {
       });
   }
 
-  async deleteWebhookOutbox(jobId: string): Promise<void> {
+  private deleteWebhookOutboxNow(jobId: string): void {
     this.statement("DELETE FROM webhook_outbox WHERE job_id = ?").run(jobId);
   }
 
-  async insertWebhookDelivery(delivery: WebhookDeliveryRecord): Promise<void> {
+  private insertWebhookDeliveryNow(delivery: WebhookDeliveryRecord): void {
     this.statement("INSERT INTO webhook_deliveries (id, job_id, body) VALUES (?, ?, ?)").run(
       delivery.id,
       delivery.jobId,
@@ -434,7 +441,7 @@ export class SqliteStore implements Store {
       .map((row) => parseBody<WebhookDeliveryRecord>(row) as WebhookDeliveryRecord);
   }
 
-  async insertScalingEvent(event: ScalingEventRecord): Promise<void> {
+  private insertScalingEventNow(event: ScalingEventRecord): void {
     this.statement("INSERT INTO scaling_events (endpoint_id, body) VALUES (?, ?)").run(
       event.endpointId,
       JSON.stringify(event),
@@ -445,6 +452,42 @@ export class SqliteStore implements Store {
     return this.statement("SELECT body FROM scaling_events WHERE endpoint_id = ? ORDER BY seq DESC LIMIT ?")
       .all(endpointId, limit)
       .map((row) => parseBody<ScalingEventRecord>(row) as ScalingEventRecord);
+  }
+
+  insertJob(job: JobRecord): Promise<JobRecord> {
+    return this.batched(() => this.insertJobNow(job));
+  }
+
+  updateJob(id: string, from: readonly JobStatusValue[], update: JobUpdate): Promise<boolean> {
+    return this.batched(() => this.updateJobNow(id, from, update));
+  }
+
+  takeJobs(ids: readonly string[], workerId: string, at: EpochMs): Promise<JobRecord[]> {
+    return this.batched(() => this.takeJobsNow(ids, workerId, at));
+  }
+
+  appendStreamChunk(jobId: string, output: unknown): Promise<void> {
+    return this.batched(() => this.appendStreamChunkNow(jobId, output));
+  }
+
+  saveWorker(worker: WorkerRecord): Promise<void> {
+    return this.batched(() => this.saveWorkerNow(worker));
+  }
+
+  putWebhookOutbox(entry: WebhookOutboxRecord): Promise<void> {
+    return this.batched(() => this.putWebhookOutboxNow(entry));
+  }
+
+  deleteWebhookOutbox(jobId: string): Promise<void> {
+    return this.batched(() => this.deleteWebhookOutboxNow(jobId));
+  }
+
+  insertWebhookDelivery(delivery: WebhookDeliveryRecord): Promise<void> {
+    return this.batched(() => this.insertWebhookDeliveryNow(delivery));
+  }
+
+  insertScalingEvent(event: ScalingEventRecord): Promise<void> {
+    return this.batched(() => this.insertScalingEventNow(event));
   }
 
   private deleteJobsNow(ids: readonly string[]): void {
@@ -458,6 +501,66 @@ export class SqliteStore implements Store {
       outbox.run(id);
       deliveries.run(id);
     }
+  }
+
+  /**
+   * Group commit: writes issued in the same turn of the event loop are applied in one transaction, each
+   * in its own savepoint (so one failing write fails alone), and their promises resolve only after the
+   * commit. Under load this turns many small commits into one, and an acknowledged write is always on disk.
+   * Any read first applies the pending writes, so reads always see them.
+   */
+  private batched<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (value: never) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0 || !this.db.isOpen) {
+      for (const op of batch) {
+        op.reject(new Error("the store is closed"));
+      }
+      return;
+    }
+    this.flushing = true;
+    const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.transaction(() => {
+        for (const op of batch) {
+          this.db.exec("SAVEPOINT write");
+          try {
+            results.push({ ok: true, value: op.run() });
+            this.db.exec("RELEASE write");
+          } catch (error) {
+            this.db.exec("ROLLBACK TO write");
+            this.db.exec("RELEASE write");
+            results.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      this.flushing = false;
+      for (const op of batch) {
+        op.reject(error);
+      }
+      return;
+    }
+    this.flushing = false;
+    batch.forEach((op, i) => {
+      const result = results[i];
+      if (result?.ok) {
+        op.resolve(result.value as never);
+      } else {
+        op.reject(result?.error);
+      }
+    });
   }
 
   /** Runs `work` in one transaction (nested calls join the outer one). */
@@ -481,6 +584,9 @@ export class SqliteStore implements Store {
 
   /** Prepared statements are cached: preparing is most of the cost of a small query. */
   private statement(sql: string): StatementSync {
+    if (this.pending.length > 0 && !this.flushing) {
+      this.flush();
+    }
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
