@@ -51,6 +51,7 @@ describe.runIf(run)("a control plane killed with SIGKILL", () => {
       name: "py",
       templateId: template.body.id,
       computeType: "CPU",
+      workersMax: 0,
     });
     const endpointId = endpoint.body.id;
     const worker = await call<{ env: Record<string, string> }>("POST", `/v1/endpoints/${endpointId}/workers`, {});
