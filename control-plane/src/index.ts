@@ -8,3 +8,13 @@ export { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig, readC
 export { type ControlPlane, type ControlPlaneOverrides, createControlPlane } from "./control-plane.js";
 export { ControlPlaneError, type ErrorCode } from "./errors/control-plane-error.js";
 export { type RunningControlPlane, startServer } from "./server.js";
+export type {
+  ApiKeyRecord,
+  EndpointRecord,
+  JobRecord,
+  TemplateRecord,
+  WebhookDeliveryRecord,
+  WorkerRecord,
+} from "./store/records.js";
+export { SqliteStore } from "./store/sqlite/sqlite-store.js";
+export { type Store, StoreConflictError } from "./store/store.js";

@@ -1,0 +1,62 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { RUNFLEET_BIN, startServeProcess } from "../support/control-plane-subprocess.js";
+import { NODE } from "../support/workers.js";
+
+describe("runfleet serve, as a new user runs it", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "runfleet-cli-"));
+
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("prints its URL, an admin key shown once, and a first command that works", async () => {
+    const serve = await startServeProcess(["--port", "0", "--data-dir", dataDir], { RUNFLEET_ADMIN_KEY: "" });
+    try {
+      expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(serve.url).not.toMatch(/:0$/);
+      const key = /Admin key \(shown only this once[^\n]*\n\s+(rf_\S+)/.exec(serve.stdout())?.[1];
+      expect(key).toBeDefined();
+      const command = serve
+        .stdout()
+        .split("\n")
+        .find((line) => line.trim().startsWith("curl"));
+      expect(command).toContain(key);
+      const template = await fetch(`${serve.url}/v1/templates`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}` },
+        body: JSON.stringify({ name: "echo", command: ["node", "examples/echo-worker/dist/worker.js"] }),
+      });
+      expect(template.status).toBe(201);
+    } finally {
+      serve.child.kill("SIGTERM");
+      expect(await serve.exited).toBe(0);
+    }
+    const again = await startServeProcess(["--port", "0", "--data-dir", dataDir], { RUNFLEET_ADMIN_KEY: "" });
+    try {
+      expect(again.stdout()).not.toMatch(/shown only this once/);
+      expect(again.stdout()).toMatch(/printed on first start/);
+    } finally {
+      again.child.kill("SIGTERM");
+      await again.exited;
+    }
+  });
+
+  it("refuses a bad flag with exit code 2 and a message naming it", () => {
+    const result = spawnSync(NODE, [RUNFLEET_BIN, "serve", "--port", "abc", "--data-dir", dataDir], {
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--port \(RUNFLEET_PORT\)/);
+  });
+
+  it("refuses an unknown command with exit code 2 and the usage", () => {
+    const result = spawnSync(NODE, [RUNFLEET_BIN, "launch"], { encoding: "utf8" });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/unknown command "launch"/);
+    expect(result.stderr).toMatch(/Usage: runfleet/);
+  });
+});
