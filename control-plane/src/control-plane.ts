@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { Authenticator } from "./auth/authenticator.js";
@@ -47,6 +47,12 @@ export interface ControlPlane {
   readonly jobs: JobService;
   /** The registered workers. */
   readonly workers: WorkerRegistry;
+  /**
+   * On a control plane without endpoints, creates the quick-start endpoint `echo` (the TypeScript echo
+   * worker of examples/, CPU, scale from zero) when that worker is built under the working directory.
+   * Returns its id, or undefined when nothing was created.
+   */
+  seedQuickstart(): Promise<string | undefined>;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -321,6 +327,24 @@ export async function createControlPlane(
         baseUrl = url;
       },
       fetch: async (request) => app.fetch(request),
+      seedQuickstart: async () => {
+        const command = ["node", "examples/echo-worker/dist/worker.js"];
+        if ((await endpoints.list()).length > 0 || !existsSync(join(process.cwd(), command[1] as string))) {
+          return undefined;
+        }
+        const template =
+          (await templates.list()).find((t) => t.name === "echo") ??
+          (await templates.create({ name: "echo", command }));
+        const endpoint = await endpoints.create({
+          name: "echo",
+          templateId: template.id,
+          computeType: "CPU",
+          workersMin: 0,
+          workersMax: 3,
+          idleTimeout: 30,
+        });
+        return endpoint.id;
+      },
       close: async () => {
         shuttingDown = true;
         await autoscaler.stop(config.stopWorkersOnShutdown);

@@ -6,6 +6,8 @@
  */
 export { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig, readConfig } from "./config/config.js";
 export { type ControlPlane, type ControlPlaneOverrides, createControlPlane } from "./control-plane.js";
+export { ProcessDriver, type ProcessDriverOptions } from "./drivers/process-driver.js";
+export type { DriverWorker, WorkerDriver, WorkerExit, WorkerLogLine, WorkerSpec } from "./drivers/worker-driver.js";
 export { ControlPlaneError, type ErrorCode } from "./errors/control-plane-error.js";
 export { type RunningControlPlane, startServer } from "./server.js";
 export type {

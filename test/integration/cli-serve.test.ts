@@ -13,7 +13,7 @@ describe("runfleet serve, as a new user runs it", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("prints its URL, an admin key shown once, and a first command that works", async () => {
+  it("prints its URL, an admin key shown once, and a first job command that works", async () => {
     const serve = await startServeProcess(["--port", "0", "--data-dir", dataDir], { RUNFLEET_ADMIN_KEY: "" });
     try {
       expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

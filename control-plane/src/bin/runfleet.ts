@@ -61,7 +61,8 @@ async function serve(args: string[]): Promise<number> {
     process.stderr.write(`runfleet serve: ${(error as Error).message}\n`);
     return 1;
   }
-  printBanner(running.url, running.adminKey, config.dataDir);
+  const quickstart = running.adminKey.kind === "existing" ? undefined : await running.seedQuickstart();
+  printBanner(running.url, running.adminKey, config.dataDir, quickstart);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {
       running.logger.info({ signal }, "shutting down");
@@ -77,6 +78,7 @@ function printBanner(
   url: string,
   adminKey: Awaited<ReturnType<typeof startServer>>["adminKey"],
   dataDir: string,
+  quickstartEndpoint: string | undefined,
 ): void {
   const key =
     adminKey.kind === "created"
@@ -95,12 +97,16 @@ function printBanner(
   } else if (adminKey.kind === "existing") {
     lines.push("", "Admin key: the one printed on first start (or set RUNFLEET_ADMIN_KEY).");
   }
-  lines.push(
-    "",
-    "Create a first endpoint:",
-    `  curl -s -H "Authorization: Bearer ${key}" -H "content-type: application/json" ${url}/v1/templates -d '{"name":"echo","command":["node","examples/echo-worker/dist/worker.js"]}'`,
-    "",
-  );
+  if (quickstartEndpoint !== undefined) {
+    lines.push(
+      "",
+      `Send a first job to the example endpoint "echo" (a worker starts, answers, and stops when idle):`,
+      `  curl -s -H "Authorization: Bearer ${key}" ${url}/v2/${quickstartEndpoint}/runsync -d '{"input":{"message":"hello"}}'`,
+    );
+  } else {
+    lines.push("", "List your endpoints:", `  curl -s -H "Authorization: Bearer ${key}" ${url}/v1/endpoints`);
+  }
+  lines.push("");
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
