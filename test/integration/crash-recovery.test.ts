@@ -15,7 +15,9 @@ describe.runIf(run)("a control plane killed with SIGKILL", () => {
 
   afterAll(async () => {
     await stopAllWorkers();
-    serve?.child.kill("SIGKILL");
+    // A graceful stop, so that the control plane also stops any worker it started.
+    serve?.child.kill("SIGTERM");
+    await serve?.exited;
     rmSync(dataDir, { recursive: true, force: true });
   });
 

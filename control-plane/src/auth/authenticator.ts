@@ -24,6 +24,8 @@ const TOUCH_EVERY_MS = 60_000;
 export class Authenticator {
   private readonly cache = new Map<string, { key: ApiKeyRecord; until: number; touchedAt: number }>();
   private workerLookup: WorkerTokenLookup = () => undefined;
+  /** Hashes of recently seen credentials: hashing on every request of a busy worker is wasted work. */
+  private readonly hashes = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
@@ -45,7 +47,14 @@ export class Authenticator {
         { headers: { "WWW-Authenticate": 'Bearer realm="runfleet"' } },
       );
     }
-    const hash = hashSecret(credential);
+    let hash = this.hashes.get(credential);
+    if (hash === undefined) {
+      hash = hashSecret(credential);
+      if (this.hashes.size >= 10_000) {
+        this.hashes.clear();
+      }
+      this.hashes.set(credential, hash);
+    }
     const worker = this.workerLookup(hash);
     if (worker) {
       return { kind: "worker", ...worker };

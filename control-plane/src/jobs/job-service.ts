@@ -58,11 +58,19 @@ interface RunningJob {
   startedAt: number;
   leaseUntil: number;
   timeoutAt: number;
+  /**
+   * The job as it was taken, so that reports on it need no read from the store (a read would also force
+   * the pending group commit). Undefined for jobs found running at start-up.
+   */
+  job: JobRecord | undefined;
 }
 
 interface TakeWaiter {
   workerId: string;
   max: number;
+  signal: AbortSignal;
+  /** Set once the dispatcher chose this waiter: its timeout no longer answers it. */
+  claimed: boolean;
   resolve: (jobs: JobRecord[]) => void;
 }
 
@@ -83,6 +91,7 @@ export class JobService {
   private readonly endWaiters = new Map<string, Set<() => void>>();
   private readonly streamWaiters = new Map<string, Set<() => void>>();
   private readonly counters = new JobCounters();
+  private readonly pumpScheduled = new Set<string>();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
 
@@ -118,6 +127,7 @@ export class JobService {
         startedAt,
         leaseUntil: now + this.options.jobLeaseMs,
         timeoutAt: startedAt + job.executionTimeoutMs,
+        job: undefined,
       });
     }
     for (const endpointId of this.queues.keys()) {
@@ -359,6 +369,10 @@ export class JobService {
     const queue = this.queue(endpointId);
     if (queue.size > 0) {
       const taken = await this.assign(endpointId, workerId, queue.shift(max));
+      if (signal.aborted) {
+        await this.unassign(taken);
+        return [];
+      }
       if (taken.length > 0) {
         return taken;
       }
@@ -371,8 +385,11 @@ export class JobService {
         signal.removeEventListener("abort", onAbort);
         resolve(jobs);
       };
-      const waiter: TakeWaiter = { workerId, max, resolve: finish };
+      const waiter: TakeWaiter = { workerId, max, signal, claimed: false, resolve: finish };
       const leave = () => {
+        if (waiter.claimed) {
+          return;
+        }
         const index = waiters.indexOf(waiter);
         if (index >= 0) {
           waiters.splice(index, 1);
@@ -404,13 +421,13 @@ export class JobService {
 
   /** The worker's final report: COMPLETED with its output, or FAILED with its error. */
   async finish(endpointId: string, workerId: string, jobId: string, outcome: JobOutcome): Promise<void> {
-    this.requireHeld(endpointId, workerId, jobId);
+    const running = this.requireHeld(endpointId, workerId, jobId);
     const now = this.clock.now();
     const failed = outcome.error !== undefined && outcome.error !== null && outcome.error !== "";
     const update: JobUpdate = failed
       ? { completedAt: now, error: outcome.error, output: outcome.output }
       : { completedAt: now, output: outcome.output, error: undefined };
-    const job = await this.store.getJob(jobId);
+    const job = running.job ?? (await this.store.getJob(jobId));
     if (!job) {
       throw new ControlPlaneError("job_not_found", `job ${jobId} no longer exists (expired)`);
     }
@@ -566,7 +583,7 @@ export class JobService {
       createdAt: job.createdAt,
       lowPriority: job.lowPriority,
     });
-    void this.pump(job.endpointId);
+    this.schedulePump(job.endpointId);
     if (!job.lowPriority) {
       this.hooks.jobsQueued(job.endpointId);
     }
@@ -578,11 +595,47 @@ export class JobService {
     const queue = this.queues.get(endpointId);
     while (waiters && waiters.length > 0 && queue && queue.size > 0) {
       const waiter = waiters.shift() as TakeWaiter;
+      if (waiter.signal.aborted) {
+        continue;
+      }
+      waiter.claimed = true;
       try {
-        waiter.resolve(await this.assign(endpointId, waiter.workerId, queue.shift(waiter.max)));
+        const taken = await this.assign(endpointId, waiter.workerId, queue.shift(waiter.max));
+        if (waiter.signal.aborted) {
+          // The worker hung up while its jobs were being assigned: they go back, not counted as a retry.
+          await this.unassign(taken);
+          waiter.resolve([]);
+        } else {
+          waiter.resolve(taken);
+        }
       } catch (error) {
         this.logger.error({ err: error, endpointId }, "dispatch failed");
         waiter.resolve([]);
+      }
+    }
+  }
+
+  /** Dispatches on the next turn, so that jobs accepted together reach a waiting worker together. */
+  private schedulePump(endpointId: string): void {
+    if (this.pumpScheduled.has(endpointId)) {
+      return;
+    }
+    this.pumpScheduled.add(endpointId);
+    setImmediate(() => {
+      this.pumpScheduled.delete(endpointId);
+      void this.pump(endpointId);
+    });
+  }
+
+  /** Returns jobs that were assigned but never handed over to the queue, in their old places. */
+  private async unassign(jobs: readonly JobRecord[]): Promise<void> {
+    for (const job of jobs) {
+      this.running.delete(job.id);
+      if (
+        await this.store.updateJob(job.id, ["IN_PROGRESS"], { status: "IN_QUEUE", startedAt: null, workerId: null })
+      ) {
+        this.counters.move(job.endpointId, "IN_PROGRESS", "IN_QUEUE");
+        this.enqueue({ ...job, status: "IN_QUEUE", startedAt: null, workerId: null });
       }
     }
   }
@@ -607,6 +660,7 @@ export class JobService {
         startedAt: now,
         leaseUntil: now + this.options.jobLeaseMs,
         timeoutAt: now + job.executionTimeoutMs,
+        job,
       });
     }
     return taken;
