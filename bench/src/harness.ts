@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -65,23 +66,49 @@ export async function startControlPlane(flags: string[] = []): Promise<BenchCont
     });
     child.once("exit", (code) => fail(new Error(`control plane exited with ${code}`)));
   });
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${KEY}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  // node:http with keep-alive rather than fetch: the load generator shares the machine with what it
+  // measures, and fetch costs several times the CPU per request.
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL(url);
+  const call = <T>(method: string, path: string, body?: unknown): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path,
+          method,
+          agent,
+          headers: {
+            authorization: `Bearer ${KEY}`,
+            ...(payload === undefined
+              ? {}
+              : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            if ((res.statusCode ?? 0) >= 300) {
+              reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+            } else {
+              resolve((text ? JSON.parse(text) : undefined) as T);
+            }
+          });
+        },
+      );
+      req.on("error", reject);
+      req.end(payload);
     });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    }
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
   return {
     url,
     pid: child.pid as number,
     call,
     stop: async () => {
+      agent.destroy();
       await new Promise<void>((done) => {
         child.once("exit", () => done());
         child.kill("SIGTERM");

@@ -79,8 +79,8 @@ async function throughput(): Promise<void> {
   const cp = await startControlPlane();
   try {
     const endpointId = await echoEndpoint(cp, { workersMax: 0 });
-    const workers = 4;
-    const concurrency = 32;
+    const workers = 2;
+    const concurrency = 64;
     await startEchoWorkers(cp, endpointId, workers, concurrency);
     const total = n(30_000);
     const started = Date.now();
@@ -168,7 +168,7 @@ async function memoryAndBacklog(): Promise<void> {
     notes.push(
       `Backlog: ${backlog} jobs queued in ${((filled - t0) / 1000 + 0).toFixed(0)} s; RSS then ${(rssOf(cp.pid) / 1024 / 1024).toFixed(0)} MB.`,
     );
-    await startEchoWorkers(cp, endpointId, 4, 32);
+    await startEchoWorkers(cp, endpointId, 2, 64);
     const drained = await waitCompleted(cp, endpointId, backlog, 3_600_000);
     const health = await cp.call<{ jobs: { failed: number; inQueue: number } }>("GET", `/v2/${endpointId}/health`);
     report(`${backlog}-job backlog drain rate`, backlog / ((drained - filled) / 1000), "jobs/s");

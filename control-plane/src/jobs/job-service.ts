@@ -615,13 +615,15 @@ export class JobService {
     }
   }
 
-  /** Dispatches on the next turn, so that jobs accepted together reach a waiting worker together. */
+  /** Dispatches once the current batch of accepted jobs is queued, so they reach a waiting worker together. */
   private schedulePump(endpointId: string): void {
     if (this.pumpScheduled.has(endpointId)) {
       return;
     }
     this.pumpScheduled.add(endpointId);
-    setImmediate(() => {
+    // A microtask runs after the other continuations of the same group commit, so the jobs it accepted
+    // go out together, without waiting for another turn of the event loop.
+    queueMicrotask(() => {
       this.pumpScheduled.delete(endpointId);
       void this.pump(endpointId);
     });

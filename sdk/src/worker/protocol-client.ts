@@ -1,3 +1,4 @@
+import { type HttpAnswer, send } from "./http-transport.js";
 import { fillTemplate, type ResultBody, RUNTIME_VERSION, withQuery } from "./result-body.js";
 import type { WorkerEnvironment } from "./worker-environment.js";
 
@@ -33,17 +34,15 @@ export class ProtocolClient {
     }
     const response = await this.get(withQuery(url, params), signal);
     if (response.status === 204 || response.status === 400) {
-      await response.body?.cancel();
       return [];
     }
     if (response.status === 429) {
-      await response.body?.cancel();
       throw new BackpressureError("the control plane asked to slow down (429)");
     }
-    if (!response.ok) {
-      throw new Error(`job-take answered ${response.status}: ${await response.text()}`);
+    if (response.status < 200 || response.status >= 300) {
+      throw new Error(`job-take answered ${response.status}: ${response.text.slice(0, 300)}`);
     }
-    const text = await response.text();
+    const text = response.text;
     if (!text) {
       return [];
     }
@@ -62,7 +61,6 @@ export class ProtocolClient {
     const url = this.env.takeUrl.replace("/job-take/", "/job-stop/");
     const response = await this.get(url, signal);
     if (response.status !== 200) {
-      await response.body?.cancel();
       if (response.status === 429) {
         throw new BackpressureError("the control plane asked to slow down (429)");
       }
@@ -71,7 +69,7 @@ export class ProtocolClient {
       }
       return [];
     }
-    const body = (await response.json()) as { jobsToStop?: unknown };
+    const body = JSON.parse(response.text) as { jobsToStop?: unknown };
     return Array.isArray(body.jobsToStop) ? body.jobsToStop.filter((id): id is string => typeof id === "string") : [];
   }
 
@@ -97,21 +95,18 @@ export class ProtocolClient {
       params.job_id = jobIds.join(",");
     }
     try {
-      const response = await fetch(withQuery(this.env.pingUrl, params), {
+      await send(withQuery(this.env.pingUrl, params), {
+        method: "GET",
         headers: { authorization: this.env.token },
-        signal: AbortSignal.timeout(this.env.pingIntervalMs * 2),
+        timeoutMs: this.env.pingIntervalMs * 2,
       });
-      await response.body?.cancel();
     } catch {
       // A missed heartbeat is retried by the next one.
     }
   }
 
-  private get(url: string, signal: AbortSignal): Promise<Response> {
-    return fetch(url, {
-      headers: { authorization: this.env.token },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(POLL_TIMEOUT_MS)]),
-    });
+  private get(url: string, signal: AbortSignal): Promise<HttpAnswer> {
+    return send(url, { method: "GET", headers: { authorization: this.env.token }, signal, timeoutMs: POLL_TIMEOUT_MS });
   }
 
   /** POSTs JSON, retrying network errors and 5xx three times with back-off; 4xx are final. */
@@ -123,17 +118,16 @@ export class ProtocolClient {
         await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
       }
       try {
-        const response = await fetch(url, {
+        const response = await send(url, {
           method: "POST",
           headers: { authorization: this.env.token, "content-type": "application/json", "x-request-id": jobId },
           body: payload,
-          signal: AbortSignal.timeout(30_000),
+          timeoutMs: 30_000,
         });
-        const text = await response.text();
-        if (response.ok) {
+        if (response.status >= 200 && response.status < 300) {
           return;
         }
-        lastError = new Error(`${response.status}: ${text.slice(0, 300)}`);
+        lastError = new Error(`${response.status}: ${response.text.slice(0, 300)}`);
         if (response.status < 500) {
           break;
         }
