@@ -215,6 +215,42 @@ describe("autoscaling with the process driver", () => {
     }
   });
 
+  it("evicts a FlashBoot standby when another endpoint needs its GPUs", async () => {
+    const holder = await endpoint({ computeType: "GPU", gpuCount: 2, flashboot: true, idleTimeout: 1 });
+    await finished(holder, await submit(holder, { message: "hold" }));
+    await eventually(async () => ((await workers(holder))[0]?.status === "STANDBY" ? true : undefined), 10_000, "a standby");
+    const needy = await endpoint({ computeType: "GPU", gpuCount: 1, idleTimeout: 1 });
+    const done = await finished(needy, await submit(needy, { message: "need" }));
+    expect(done.status).toBe("COMPLETED");
+    expect(await workers(holder)).toEqual([]);
+    const events = (await cp.call<{ reason: string }[]>("GET", `/v1/endpoints/${holder}/scaling-events`)).body;
+    expect(events.some((e) => e.reason.includes(`endpoint ${needy} needs its GPUs`))).toBe(true);
+  });
+
+  it("reports queue, workers and timings in the metrics API and Prometheus", async () => {
+    const endpointId = await endpoint({ idleTimeout: 2 });
+    for (let i = 0; i < 3; i++) {
+      await finished(endpointId, await submit(endpointId, { i }));
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    const { body } = await cp.call<{
+      queueDepth: unknown[];
+      workersByStatus: Record<string, unknown[]>;
+      delayTime: { count: number; p50: number | null };
+      executionTime: { count: number };
+      coldStarts: { count: number };
+    }>("GET", `/v1/endpoints/${endpointId}/metrics?windowSeconds=60`);
+    expect(body.delayTime.count).toBe(3);
+    expect(body.executionTime.count).toBe(3);
+    expect(body.coldStarts.count).toBeGreaterThanOrEqual(1);
+    expect(body.queueDepth.length).toBeGreaterThan(0);
+    expect(Object.keys(body.workersByStatus)).toContain("IDLE");
+    const text = await (await fetch(`${cp.url}/metrics`)).text();
+    expect(text).toContain(`runfleet_jobs_finished_total{endpoint="${endpointId}",status="COMPLETED"} 3`);
+    expect(text).toMatch(/runfleet_cold_start_seconds_count\{phase="ready"\} \d+/);
+    expect(text).toContain(`runfleet_workers{endpoint="${endpointId}",status="IDLE"} 1`);
+  });
+
   it("replaces idle workers at once when the endpoint's env changes", async () => {
     const endpointId = await endpoint({ workersMin: 1, idleTimeout: 1 });
     const [first] = await eventually(

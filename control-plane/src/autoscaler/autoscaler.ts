@@ -324,7 +324,7 @@ export class Autoscaler {
     });
     this.tokens.set(worker.id, token);
     if (needsGpu) {
-      const assigned = gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds);
+      const assigned = gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds) ?? (await this.evictStandbysFor(endpoint, worker.id));
       if (!assigned) {
         return worker;
       }
@@ -372,13 +372,41 @@ export class Autoscaler {
     }
   }
 
+  /**
+   * FlashBoot standbys hold their GPUs while paused; when a worker that would run jobs needs GPUs and
+   * none are free, standbys holding suitable ones are stopped, oldest first, until it fits. Returns the
+   * GPUs assigned to `workerId`, or undefined when even that is not enough.
+   */
+  private async evictStandbysFor(endpoint: EndpointRecord, workerId: string): Promise<string[] | undefined> {
+    const held = new Set(this.deps.gpus.list().filter((gpu) => gpu.workerId !== null).map((gpu) => gpu.workerId as string));
+    const standbys = this.deps
+      .endpoints()
+      .flatMap((other) => this.deps.workers.list(other.id))
+      .filter((worker) => worker.placement === "standby" && held.has(worker.id))
+      .sort((a, b) => a.createdAt - b.createdAt);
+    for (const standby of standbys) {
+      const owner = this.deps.endpoint(standby.endpointId);
+      if (owner) {
+        await this.record(owner.id, "stop_worker", standby.id, `standby evicted: endpoint ${endpoint.id} needs its GPUs`, {});
+      }
+      await this.stopWorker(standby, `evicted for endpoint ${endpoint.id}`);
+      const assigned = this.deps.gpus.assign(workerId, endpoint.gpuCount, endpoint.gpuTypeIds);
+      if (assigned) {
+        return assigned;
+      }
+    }
+    return undefined;
+  }
+
   /** Throttled workers start as soon as their GPUs are free. */
   private async retryThrottled(endpoint: EndpointRecord): Promise<void> {
     for (const worker of this.deps.workers.list(endpoint.id)) {
       if (worker.placement !== "throttled") {
         continue;
       }
-      const assigned = this.deps.gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds);
+      const assigned =
+        this.deps.gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds) ??
+        (await this.evictStandbysFor(endpoint, worker.id));
       if (assigned) {
         await this.deps.workers.place(worker.id, "active", assigned);
         await this.launch(endpoint, worker);
