@@ -39,6 +39,7 @@ export async function startControlPlane(flags: string[] = []): Promise<BenchCont
   const child = spawn(
     process.execPath,
     [
+      "--max-semi-space-size=4",
       "--disable-warning=ExperimentalWarning",
       join(ROOT, "control-plane/dist/bin/runfleet.js"),
       "serve",
@@ -153,8 +154,9 @@ export async function startEchoWorkers(
   }
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const workers = await cp.call<{ status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
-    if (workers.filter((w) => w.status === "IDLE").length >= count) {
+    const workers = await cp.call<{ readyAt: string | null }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
+    // Ready once they asked for a job (with a backlog they go straight to RUNNING).
+    if (workers.filter((w) => w.readyAt !== null).length >= count) {
       return;
     }
     if (Date.now() > deadline) {
