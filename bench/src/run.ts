@@ -12,7 +12,7 @@
  * - FlashBoot: resume of a standby to the first result;
  * - reaction: time from the enqueue that needs a worker to the autoscaler's start decision.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import {
@@ -242,8 +242,34 @@ async function coldStarts(): Promise<void> {
   }
 }
 
+/** Rows of an earlier report for scenarios not run this time, so that running one scenario keeps the rest. */
+function earlierRows(path: string): Row[] {
+  if (!existsSync(path)) {
+    return [];
+  }
+  const rowsNow = new Set(rows.map((r) => r.metric.replace(/\(.*?\)/g, "").trim()));
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("| ") && !line.startsWith("| Metric") && !line.startsWith("|---"))
+    .map((line) => {
+      const [metric = "", value = "", target = "", met = ""] = line.slice(2, -2).split(" | ");
+      return { metric, value, target, met: met === "" ? undefined : met === "yes" };
+    })
+    .filter((row) => !rowsNow.has(row.metric.replace(/\(.*?\)/g, "").trim()));
+}
+
 function writeReport(): void {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const path = join(ROOT, "docs/benchmarks.md");
+  rows.unshift(...earlierRows(path));
+  if (existsSync(path)) {
+    const kinds = new Set(notes.map((note) => note.split(":")[0]));
+    const kept = readFileSync(path, "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("- ") && !kinds.has(line.slice(2).split(":")[0]))
+      .map((line) => line.slice(2));
+    notes.unshift(...kept);
+  }
   const lines = [
     "# Benchmarks",
     "",
@@ -259,20 +285,24 @@ function writeReport(): void {
     "",
     ...notes.map((note) => `- ${note}`),
     "",
-    "## Latency (ms)",
-    "",
-    "```mermaid",
-    "xychart-beta",
-    '  title "Latency in ms (lower is better)"',
-    `  x-axis [${chart.map((c) => `"${c.label}"`).join(", ")}]`,
-    '  y-axis "ms"',
-    `  bar [${chart.map((c) => c.ms.toFixed(1)).join(", ")}]`,
-    "```",
-    "",
+    ...(chart.length > 0
+      ? [
+          "## Latency (ms)",
+          "",
+          "```mermaid",
+          "xychart-beta",
+          '  title "Latency in ms (lower is better)"',
+          `  x-axis [${chart.map((c) => `"${c.label}"`).join(", ")}]`,
+          '  y-axis "ms"',
+          `  bar [${chart.map((c) => c.ms.toFixed(1)).join(", ")}]`,
+          "```",
+          "",
+        ]
+      : []),
     "How each figure is taken: see the comment at the top of `bench/src/run.ts`.",
     "",
   ];
-  writeFileSync(join(ROOT, "docs/benchmarks.md"), lines.filter((l, i) => l !== "" || lines[i - 1] !== "").join("\n"));
+  writeFileSync(path, lines.filter((l, i) => l !== "" || lines[i - 1] !== "").join("\n"));
 }
 
 const selected = (process.env.BENCH_ONLY ?? "throughput,latency,coldstart,memory").split(",");

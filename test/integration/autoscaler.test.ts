@@ -218,7 +218,11 @@ describe("autoscaling with the process driver", () => {
   it("evicts a FlashBoot standby when another endpoint needs its GPUs", async () => {
     const holder = await endpoint({ computeType: "GPU", gpuCount: 2, flashboot: true, idleTimeout: 1 });
     await finished(holder, await submit(holder, { message: "hold" }));
-    await eventually(async () => ((await workers(holder))[0]?.status === "STANDBY" ? true : undefined), 10_000, "a standby");
+    await eventually(
+      async () => ((await workers(holder))[0]?.status === "STANDBY" ? true : undefined),
+      10_000,
+      "a standby",
+    );
     const needy = await endpoint({ computeType: "GPU", gpuCount: 1, idleTimeout: 1 });
     const done = await finished(needy, await submit(needy, { message: "need" }));
     expect(done.status).toBe("COMPLETED");

@@ -272,8 +272,9 @@ export class Autoscaler {
           return;
         }
         this.resumedAt.set(worker.id, this.deps.clock.now());
-        await this.deps.driverFor(endpoint).resume(worker.id);
+        // Active before it thaws, so that its first poll is served.
         await workers.place(worker.id, "active");
+        await this.deps.driverFor(endpoint).resume(worker.id);
         await this.record(endpoint.id, "resume_worker", worker.id, action.reason, inputs);
         return;
       }
@@ -324,7 +325,9 @@ export class Autoscaler {
     });
     this.tokens.set(worker.id, token);
     if (needsGpu) {
-      const assigned = gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds) ?? (await this.evictStandbysFor(endpoint, worker.id));
+      const assigned =
+        gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds) ??
+        (await this.evictStandbysFor(endpoint, worker.id));
       if (!assigned) {
         return worker;
       }
@@ -378,7 +381,12 @@ export class Autoscaler {
    * GPUs assigned to `workerId`, or undefined when even that is not enough.
    */
   private async evictStandbysFor(endpoint: EndpointRecord, workerId: string): Promise<string[] | undefined> {
-    const held = new Set(this.deps.gpus.list().filter((gpu) => gpu.workerId !== null).map((gpu) => gpu.workerId as string));
+    const held = new Set(
+      this.deps.gpus
+        .list()
+        .filter((gpu) => gpu.workerId !== null)
+        .map((gpu) => gpu.workerId as string),
+    );
     const standbys = this.deps
       .endpoints()
       .flatMap((other) => this.deps.workers.list(other.id))
@@ -387,7 +395,13 @@ export class Autoscaler {
     for (const standby of standbys) {
       const owner = this.deps.endpoint(standby.endpointId);
       if (owner) {
-        await this.record(owner.id, "stop_worker", standby.id, `standby evicted: endpoint ${endpoint.id} needs its GPUs`, {});
+        await this.record(
+          owner.id,
+          "stop_worker",
+          standby.id,
+          `standby evicted: endpoint ${endpoint.id} needs its GPUs`,
+          {},
+        );
       }
       await this.stopWorker(standby, `evicted for endpoint ${endpoint.id}`);
       const assigned = this.deps.gpus.assign(workerId, endpoint.gpuCount, endpoint.gpuTypeIds);

@@ -364,6 +364,18 @@ export class JobService {
    */
   async take(endpointId: string, workerId: string, max: number, signal: AbortSignal): Promise<JobRecord[]> {
     if (!this.hooks.mayTake(workerId)) {
+      // Draining or paused: hold the poll anyway, so that a worker does not spin on instant answers.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.takeHoldMs);
+        signal.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
+      });
       return [];
     }
     const queue = this.queue(endpointId);

@@ -7,7 +7,20 @@ export interface JobS3Config {
   objectPath?: string;
 }
 
-/** A job as a handler receives it. */
+/** A client's per-job execution policy, as the control plane passes it with the job. */
+export interface JobPolicy {
+  /** Longest the job may run once taken, in ms. */
+  executionTimeout?: number;
+  /** Total lifespan from submission, in ms. */
+  ttl?: number;
+  /** The job does not cause workers to be started. */
+  lowPriority?: boolean;
+}
+
+/**
+ * A job as a handler receives it: what the control plane handed over (unknown keys included, as RunPod's
+ * SDK passes the whole job dict), plus the job's abort signal.
+ */
 export interface Job<Input = unknown> {
   /** The job's id. */
   id: string;
@@ -17,18 +30,26 @@ export interface Job<Input = unknown> {
   webhook?: string;
   /** Bucket credentials, if the client sent `s3Config`. */
   s3Config?: JobS3Config;
+  /** The client's execution policy, if it sent one. */
+  policy?: JobPolicy;
   /**
-   * Aborted when the job is cancelled, times out, or the worker shuts down. Long handlers should pass
-   * it to what they await (fetch, timers) or check it between steps.
+   * Aborted when the job is cancelled or times out (the control plane's job-stop channel), or when the
+   * worker's shutdown grace period runs out. Long handlers should pass it to what they await (fetch,
+   * timers) or check it between steps; once it is aborted nothing more of the job is reported.
    */
   signal: AbortSignal;
+  /** Any other key the control plane sent with the job (RunPod adds some, such as `batchId`). */
+  [key: string]: unknown;
 }
 
-/** What a handler may produce for one job: a value, a promise of one, or a (possibly async) stream of them. */
+/**
+ * What a handler may produce for one job: a value, a promise of one, or a (possibly async) stream of them.
+ * A stream is an async iterable or an iterator (a generator); a returned array or string is one value.
+ */
 export type HandlerOutput<Output> =
   | Output
   | Promise<Output>
-  | Iterable<Output>
+  | IterableIterator<Output>
   | AsyncIterable<Output>
   | Generator<Output, unknown, undefined>
   | AsyncGenerator<Output, unknown, undefined>;
@@ -40,8 +61,10 @@ export type HandlerOutput<Output> =
 export type Handler<Input = unknown, Output = unknown> = (job: Job<Input>) => HandlerOutput<Output>;
 
 /**
- * True when a handler's return value is a stream to iterate: an async iterable, or a generator. Plain
- * arrays and strings are results, not streams, although they are iterable.
+ * True when a handler's return value is a stream to iterate: an async iterable, or an iterator such as a
+ * generator. Plain arrays and strings are results, not streams, although they are iterable. The value is
+ * inspected rather than the handler function because transpiled generators no longer look like
+ * generator functions.
  */
 export function isStream(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
   if (value === null || typeof value !== "object") {

@@ -18,7 +18,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { startDevServer } from "./dev-server.js";
+import { type DevServer, type DevServerOptions, startDevServer } from "./dev-server.js";
 import type { Handler, Job } from "./handler.js";
 import { runHandler } from "./job-runner.js";
 import { runLocalTest } from "./local-test.js";
@@ -69,8 +69,15 @@ export async function progress(job: Job<unknown>, value: unknown): Promise<void>
 }
 
 /**
- * Starts the worker. Resolves with the exit code once it stops (SIGTERM, SIGINT, or after a job when
- * `refreshWorker` is set); by default it then ends the process with that code.
+ * Starts the worker, in one of three modes chosen like RunPod's SDK chooses them:
+ * - `--serve-api` (or `--rp_serve_api`): a local API on `--api-port` (8000) and `--api-host` (127.0.0.1)
+ *   until SIGTERM or SIGINT;
+ * - `--test-input '<json>'` (or `--test_input`), or no `RUNPOD_WEBHOOK_GET_JOB`: one run on that job or on
+ *   `./test_input.json`, result printed on stdout, exit code 0 or 1;
+ * - otherwise the worker protocol: take jobs until SIGTERM or SIGINT (in-flight jobs get
+ *   `shutdownGraceMs` to finish), or until a job asks for the worker to be recycled.
+ *
+ * Resolves with the exit code once it stops; by default (`exit: true`) it then ends the process with it.
  */
 export async function start<Input = unknown, Output = unknown>(options: StartOptions<Input, Output>): Promise<number> {
   const argv = options.argv ?? process.argv.slice(2);
@@ -91,16 +98,14 @@ export async function start<Input = unknown, Output = unknown>(options: StartOpt
   });
   const str = (value: unknown) => (typeof value === "string" ? value : undefined);
   let code: number;
+  const testInput = str(values["test-input"]) ?? str(values.test_input);
+  const workerEnv = readWorkerEnvironment(env);
   if (values["serve-api"] === true || values.rp_serve_api === true) {
-    await startDevServer(options.handler, {
+    code = await serveUntilSignalled(options.handler, {
       port: Number(str(values["api-port"]) ?? str(values.rp_api_port) ?? 8000),
       host: str(values["api-host"]) ?? str(values.rp_api_host) ?? "127.0.0.1",
     });
-    return 0;
-  }
-  const testInput = str(values["test-input"]) ?? str(values.test_input);
-  const workerEnv = readWorkerEnvironment(env);
-  if (testInput !== undefined || workerEnv === undefined) {
+  } else if (testInput !== undefined || workerEnv === undefined) {
     code = await runLocalTest(options.handler, {
       testInput,
       cwd: process.cwd(),
@@ -115,11 +120,48 @@ export async function start<Input = unknown, Output = unknown>(options: StartOpt
   return code;
 }
 
+/** Runs the local development server until SIGTERM or SIGINT; 1 when it cannot listen. */
+async function serveUntilSignalled<Input, Output>(
+  handler: Handler<Input, Output>,
+  options: DevServerOptions,
+): Promise<number> {
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) {
+    workerLog("error", "--api-port must be a port number (0-65535)");
+    return 1;
+  }
+  let server: DevServer;
+  try {
+    server = await startDevServer(handler, options);
+  } catch (error) {
+    workerLog("error", `the local API server could not listen: ${(error as Error).message}`);
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGTERM", stop);
+      process.off("SIGINT", stop);
+      resolve();
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  });
+  await server.close();
+  return 0;
+}
+
 /** The production loop: take, run, report, stop on request. */
 class WorkerLoop<Input, Output> {
   private readonly client: ProtocolClient;
   private readonly inFlight = new Map<string, AbortController>();
+  /** Runs of in-flight jobs, awaited on shutdown. */
+  private readonly running = new Set<Promise<void>>();
+  /** Aborted to stop taking jobs (signal, `refreshWorker`); in-flight jobs go on. */
   private readonly stopping = new AbortController();
+  /**
+   * Aborted once in-flight jobs are done: the stop channel stays open while they drain, so a job cancelled
+   * during a graceful shutdown is still stopped.
+   */
+  private readonly stopChannel = new AbortController();
   private slotFreed: (() => void) | undefined;
   private concurrency: number;
 
@@ -146,6 +188,7 @@ class WorkerLoop<Input, Output> {
       await this.takeLoop();
     } finally {
       await this.drain();
+      this.stopChannel.abort();
       clearInterval(pinger);
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
@@ -170,19 +213,27 @@ class WorkerLoop<Input, Output> {
       }
       let jobs: TakenJob[];
       try {
+        const asked = Date.now();
         jobs = await this.client.take(wanted, this.inFlight.size > 0, this.stopping.signal);
         failures = 0;
+        if (jobs.length === 0 && Date.now() - asked < 100) {
+          // A control plane that answers "no job" at once (not a long poll) is not asked in a tight loop.
+          await sleep(250, this.stopping.signal);
+        }
       } catch (error) {
         if (this.stopping.signal.aborted) {
           return;
         }
-        const wait = error instanceof BackpressureError ? 5000 : Math.min(10_000, 500 * 2 ** failures++);
+        // 429 asks for a pause; other failures (control plane restarting, network) back off 1 s, 2 s, ... 10 s.
+        const wait = error instanceof BackpressureError ? 5000 : Math.min(10_000, 1000 * 2 ** failures++);
         workerLog("warn", `job-take failed (${(error as Error).message}); retrying in ${wait} ms`);
         await sleep(wait, this.stopping.signal);
         continue;
       }
       for (const job of jobs) {
-        void this.runJob(job);
+        const run = this.runJob(job);
+        this.running.add(run);
+        void run.finally(() => this.running.delete(run));
       }
     }
   }
@@ -191,17 +242,29 @@ class WorkerLoop<Input, Output> {
     const controller = new AbortController();
     this.inFlight.set(taken.id, controller);
     const job: Job<Input> = { ...taken, id: taken.id, input: taken.input as Input, signal: controller.signal };
-    reporters.set(job, (value) =>
-      this.client.done(taken.id, { status: "IN_PROGRESS", output: value }, false).catch((error: unknown) => {
+    // A stopped job posts nothing more: the control plane has already settled it.
+    reporters.set(job, async (value) => {
+      if (controller.signal.aborted) {
+        return;
+      }
+      await this.client.done(taken.id, { status: "IN_PROGRESS", output: value }, false).catch((error: unknown) => {
         workerLog("warn", `progress update failed: ${(error as Error).message}`, taken.id);
-      }),
-    );
+      });
+    });
     try {
       const outcome = await runHandler(this.options.handler, job, {
         returnAggregateStream: this.options.returnAggregateStream ?? false,
         refreshWorker: this.options.refreshWorker ?? false,
         workerId: this.env.workerId,
-        onChunk: (output) => this.client.chunk(taken.id, output),
+        onChunk: async (output) => {
+          if (controller.signal.aborted) {
+            return;
+          }
+          // A chunk that cannot be delivered is lost, but the job goes on: its final result may still arrive.
+          await this.client.chunk(taken.id, output).catch((error: unknown) => {
+            workerLog("warn", `stream chunk lost: ${(error as Error).message}`, taken.id);
+          });
+        },
       });
       if (controller.signal.aborted) {
         // Cancelled or timed out: the control plane has already settled the job.
@@ -223,10 +286,11 @@ class WorkerLoop<Input, Output> {
 
   /** Follows the job-stop channel and aborts the jobs it names. */
   private async stopLoop(): Promise<void> {
-    while (!this.stopping.signal.aborted) {
+    const signal = this.stopChannel.signal;
+    while (!signal.aborted) {
       const asked = Date.now();
       try {
-        for (const id of await this.client.stopSignals(this.stopping.signal)) {
+        for (const id of await this.client.stopSignals(signal)) {
           const controller = this.inFlight.get(id);
           if (controller) {
             workerLog("info", "stopping the job, as the control plane asked", id);
@@ -234,25 +298,33 @@ class WorkerLoop<Input, Output> {
           }
         }
       } catch (error) {
-        if (this.stopping.signal.aborted) {
+        if (signal.aborted) {
           return;
         }
-        await sleep(error instanceof BackpressureError ? 5000 : 1000, this.stopping.signal);
+        await sleep(error instanceof BackpressureError ? 5000 : 1000, signal);
         continue;
       }
       // A control plane that answers at once (no long poll) is asked at most once a second.
       if (Date.now() - asked < 1000) {
-        await sleep(1000, this.stopping.signal);
+        await sleep(1000, signal);
       }
     }
   }
 
-  /** Waits for in-flight jobs, aborting them after the grace period. */
+  /**
+   * Waits for in-flight jobs, then aborts those still running after the grace period: they report nothing,
+   * and the control plane requeues them once this worker is gone.
+   */
   private async drain(): Promise<void> {
-    const deadline = Date.now() + (this.options.shutdownGraceMs ?? 30_000);
-    while (this.inFlight.size > 0 && Date.now() < deadline) {
-      await sleep(20);
+    if (this.running.size === 0) {
+      return;
     }
+    const graceOver = new AbortController();
+    await Promise.race([
+      Promise.allSettled([...this.running]).then(() => graceOver.abort()),
+      sleep(this.options.shutdownGraceMs ?? 30_000, graceOver.signal),
+    ]);
+    graceOver.abort();
     for (const controller of this.inFlight.values()) {
       controller.abort(new Error("the worker is shutting down"));
     }

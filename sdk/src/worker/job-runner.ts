@@ -22,7 +22,9 @@ export interface RunOptions {
 
 /**
  * Runs a handler on one job, whatever its kind (sync, async, generator, async generator), and returns
- * the body to report. Never throws: a handler's exception becomes a FAILED result.
+ * the body to report. Never throws: a handler's exception becomes a FAILED result. A yielded chunk with an
+ * `error` key ends the stream and fails the job, as in RunPod's SDK. Once the job's signal is aborted no
+ * further chunk is delivered.
  */
 export async function runHandler<Input, Output>(
   handler: Handler<Input, Output>,
@@ -34,6 +36,10 @@ export async function runHandler<Input, Output>(
     const value: unknown = handler(job);
     if (isStream(value)) {
       for await (const chunk of value as AsyncIterable<unknown>) {
+        if (job.signal.aborted) {
+          // A stopped job reports nothing more; leaving the loop also ends the generator (its finally runs).
+          break;
+        }
         if (chunk !== null && typeof chunk === "object" && "error" in chunk) {
           return {
             body: resultBody({ error: (chunk as { error: unknown }).error }, options.refreshWorker),

@@ -60,6 +60,8 @@ export async function runLocalTest<Input, Output>(
   const output =
     outcome.isStream && !options.returnAggregateStream ? { ...outcome.body, output: outcome.chunks } : outcome.body;
   const failed = outcome.body.error !== undefined;
-  process.stdout.write(`${JSON.stringify({ id, status: failed ? "FAILED" : "COMPLETED", ...output })}\n`);
+  const line = `${JSON.stringify({ id, status: failed ? "FAILED" : "COMPLETED", ...output })}\n`;
+  // Wait for the write: the caller exits next, and a piped stdout may still hold a large result.
+  await new Promise<void>((resolve) => process.stdout.write(line, () => resolve()));
   return failed ? 1 : 0;
 }
