@@ -1,0 +1,94 @@
+import { execFile } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createCommandEndpoint,
+  startTestControlPlane,
+  TEST_ADMIN_KEY,
+  type TestControlPlane,
+} from "../support/control-plane-process.js";
+import { RUNFLEET_BIN } from "../support/control-plane-subprocess.js";
+import { eventually, NODE, REPO_ROOT } from "../support/workers.js";
+
+const ECHO = [NODE, "examples/echo-worker/dist/worker.js"];
+
+describe("runfleet workers, run as a subprocess", () => {
+  let cp: TestControlPlane;
+  let endpointId: string;
+  let workerId: string;
+
+  beforeAll(async () => {
+    cp = await startTestControlPlane({ autoscalerTickMs: 100 });
+    endpointId = await createCommandEndpoint(cp, ECHO, { workersMin: 1, idleTimeout: 60 });
+    workerId = await eventually(
+      async () => {
+        const { body } = await cp.call<{ id: string; status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
+        return body[0]?.status === "IDLE" ? body[0].id : undefined;
+      },
+      20_000,
+      "a warm worker",
+    );
+  });
+
+  afterAll(async () => {
+    await cp.dispose();
+  });
+
+  // Asynchronous: the control plane under test runs in this process and must keep serving meanwhile.
+  const runfleet = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        NODE,
+        [RUNFLEET_BIN, ...args],
+        {
+          cwd: REPO_ROOT,
+          env: { PATH: process.env.PATH, RUNFLEET_URL: cp.url, RUNFLEET_API_KEY: TEST_ADMIN_KEY, ...env },
+          timeout: 30_000,
+        },
+        (error, stdout, stderr) => {
+          const code = (error as { code?: unknown } | null)?.code;
+          resolve({ status: error ? (typeof code === "number" ? code : null) : 0, stdout, stderr });
+        },
+      );
+    });
+
+  it("lists an endpoint's workers as a table and as JSON", async () => {
+    const human = await runfleet(["workers", "ls", endpointId]);
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/^ID\s+STATUS\s+DRIVER/);
+    expect(human.stdout).toContain(workerId);
+    const json = await runfleet(["workers", "ls", endpointId, "--json"]);
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: workerId, driver: "process" })]);
+  });
+
+  it("shows a process worker's captured logs", async () => {
+    await cp.call("POST", `/v2/${endpointId}/runsync`, { input: { fail: "logged failure" } });
+    const logs = await runfleet(["workers", "logs", endpointId, workerId, "--tail", "50", "--json"]);
+    expect(logs.status).toBe(0);
+    expect(JSON.parse(logs.stdout)).toMatchObject({ workerId, lines: expect.any(Array) });
+  });
+
+  it("exits 1 with the problem for an unknown endpoint", async () => {
+    const result = await runfleet(["workers", "ls", "ep_missing"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/404.*no endpoint with id ep_missing \(endpoint_not_found\)/);
+  });
+
+  it("exits 1 for a bad key", async () => {
+    const result = await runfleet(["workers", "ls", endpointId], { RUNFLEET_API_KEY: "rf_wrong" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/401.*unknown API key/);
+  });
+
+  it("exits 3 with a clear message when the control plane is not running", async () => {
+    const result = await runfleet(["workers", "ls", endpointId], { RUNFLEET_URL: "http://127.0.0.1:9" });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/cannot reach the control plane at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it("exits 2 with the usage for missing arguments or a bad --tail", async () => {
+    expect((await runfleet(["workers", "logs", endpointId])).status).toBe(2);
+    const tail = await runfleet(["workers", "logs", endpointId, workerId, "--tail", "many"]);
+    expect(tail.status).toBe(2);
+    expect(tail.stderr).toMatch(/--tail must be a whole number/);
+  });
+});
