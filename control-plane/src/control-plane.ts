@@ -230,6 +230,7 @@ export async function createControlPlane(
               counts.ready++;
             }
           }
+          counts.unhealthy += autoscaler.crashLoopingWorkers(endpointId);
           return counts;
         },
       }),
@@ -260,6 +261,10 @@ export async function createControlPlane(
         const counts: Record<string, number> = {};
         for (const { status } of statusesOf(endpointId)) {
           counts[status] = (counts[status] ?? 0) + 1;
+        }
+        const crashLooping = autoscaler.crashLoopingWorkers(endpointId);
+        if (crashLooping > 0) {
+          counts.UNHEALTHY = (counts.UNHEALTHY ?? 0) + crashLooping;
         }
         return { endpointId, queued: jobs.queueState(endpointId).queued, workers: counts };
       });

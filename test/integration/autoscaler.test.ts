@@ -159,6 +159,8 @@ describe("autoscaling with the process driver", () => {
     );
     expect(queued.status).toBe("IN_QUEUE");
     expect(queued.reason).toMatch(/exited with 1/);
+    const health = await cp.call<{ workers: { unhealthy: number } }>("GET", `/v2/${endpointId}/health`);
+    expect(health.body.workers.unhealthy).toBe(1);
     const events = (
       await cp.call<{ action: string; inputs: { backoffMs?: number } }[]>(
         "GET",

@@ -140,6 +140,16 @@ export class Autoscaler {
     return undefined;
   }
 
+  /**
+   * Workers of the endpoint that count as UNHEALTHY although their processes are gone: while it is
+   * crash-looping, the last crashed worker stands for the ones being retried with back-off (as RunPod
+   * shows them), so `/health` and the metrics say so.
+   */
+  crashLoopingWorkers(endpointId: string): number {
+    const crashes = this.crashes.get(endpointId);
+    return crashes && crashes.count >= UNHEALTHY_AFTER ? 1 : 0;
+  }
+
   /** Stops every worker of an endpoint being deleted (call before the registry forgets them). */
   async endpointDeleted(endpoint: EndpointRecord, workers: readonly WorkerRecord[]): Promise<void> {
     this.crashes.delete(endpoint.id);
