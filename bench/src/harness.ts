@@ -41,6 +41,8 @@ export async function startControlPlane(flags: string[] = []): Promise<BenchCont
     [
       "--max-semi-space-size=4",
       "--disable-warning=ExperimentalWarning",
+      // Extra Node flags for the control plane only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+      ...(process.env.BENCH_CP_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
       join(ROOT, "control-plane/dist/bin/runfleet.js"),
       "serve",
       "--port",

@@ -74,7 +74,7 @@ export async function createControlPlane(
   const config = compileConfig(options);
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
-  const store = new SqliteStore({ path: join(config.dataDir, "runfleet.sqlite") });
+  const store = new SqliteStore({ path: join(config.dataDir, "runfleet.sqlite"), synchronous: config.storeSync });
   try {
     const authenticator = new Authenticator(store, clock);
     const templates = new TemplateService(store, clock);

@@ -29,6 +29,12 @@ describe("readConfig", () => {
     );
   });
 
+  it("keeps commits across a process crash by default, and across a power loss on request", () => {
+    expect(readConfig([], {}, "/srv").storeSync).toBe("normal");
+    expect(readConfig([], { RUNFLEET_STORE_SYNC: "full" }, "/srv").storeSync).toBe("full");
+    expect(() => readConfig(["--store-sync", "always"], {}, "/srv")).toThrow(/--store-sync \(RUNFLEET_STORE_SYNC\)/);
+  });
+
   it("refuses an unknown flag", () => {
     expect(() => readConfig(["--prot", "1"], {}, "/srv")).toThrow(/--prot/);
   });

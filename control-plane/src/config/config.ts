@@ -15,6 +15,12 @@ export const configSchema = z.object({
   dataDir: z.string().min(1).default(".runfleet"),
   /** Which store to use. Only the embedded SQLite store exists today. @defaultValue "sqlite" */
   store: z.enum(["sqlite"]).default("sqlite"),
+  /**
+   * Durability of the embedded store's commits: `normal` survives a crash of the control plane (every
+   * acknowledged job is kept); `full` also survives a power loss or an OS crash, with an fsync per group
+   * commit. @defaultValue "normal"
+   */
+  storeSync: z.enum(["normal", "full"]).default("normal"),
   /** An admin key to accept (created if missing). When absent, one is generated on first start. */
   adminKey: z.string().min(16, "must be at least 16 characters").optional(),
   /** Log level. @defaultValue "info" */
@@ -86,6 +92,7 @@ const ENV_NAMES: Record<keyof ControlPlaneOptions, string> = {
   port: "RUNFLEET_PORT",
   dataDir: "RUNFLEET_DATA_DIR",
   store: "RUNFLEET_STORE",
+  storeSync: "RUNFLEET_STORE_SYNC",
   adminKey: "RUNFLEET_ADMIN_KEY",
   logLevel: "RUNFLEET_LOG_LEVEL",
   driver: "RUNFLEET_DRIVER",
