@@ -247,7 +247,13 @@ function earlierRows(path: string): Row[] {
   if (!existsSync(path)) {
     return [];
   }
-  const rowsNow = new Set(rows.map((r) => r.metric.replace(/\(.*?\)/g, "").trim()));
+  // A metric is the same whatever its sizes: "300000-job backlog" is replaced by "1000000-job backlog".
+  const scenario = (metric: string) =>
+    metric
+      .replace(/\(.*?\)/g, "")
+      .replace(/\d+/g, "N")
+      .trim();
+  const rowsNow = new Set(rows.map((r) => scenario(r.metric)));
   return readFileSync(path, "utf8")
     .split("\n")
     .filter((line) => line.startsWith("| ") && !line.startsWith("| Metric") && !line.startsWith("|---"))
@@ -255,7 +261,7 @@ function earlierRows(path: string): Row[] {
       const [metric = "", value = "", target = "", met = ""] = line.slice(2, -2).split(" | ");
       return { metric, value, target, met: met === "" ? undefined : met === "yes" };
     })
-    .filter((row) => !rowsNow.has(row.metric.replace(/\(.*?\)/g, "").trim()));
+    .filter((row) => !rowsNow.has(scenario(row.metric)));
 }
 
 /** Context for the figures, written with every report. */
