@@ -183,8 +183,11 @@ export class SchemaValidationError extends RunfleetError {
 /** A short text for an error cause: its code and message, or the value as JSON. */
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
-    const code = (cause.cause as { code?: unknown } | undefined)?.code;
-    return typeof code === "string" ? `${code}: ${cause.message}` : cause.message;
+    // Node's fetch says only "fetch failed"; the socket's code (or the reason) is one level down.
+    const inner = cause.cause as { code?: unknown; message?: unknown } | undefined;
+    const detail =
+      typeof inner?.code === "string" ? inner.code : typeof inner?.message === "string" ? inner.message : undefined;
+    return detail ? `${cause.message}: ${detail}` : cause.message;
   }
   if (typeof cause === "string") {
     return cause;

@@ -33,6 +33,8 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** Called with each new progress value the handler reports while the job runs. */
   onProgress?: (progress: unknown, status: JobStatus) => void;
+  /** Called with the status after every poll (e.g. to show `IN_QUEUE` and its `reason`). */
+  onStatus?: (status: JobStatus) => void;
 }
 
 /** The schemas a job's output and chunks are checked with. */
@@ -77,6 +79,7 @@ export class Job<O = unknown, C = unknown> {
     let last: JobStatus | undefined;
     for (;;) {
       last = await deadline.run(() => this.status({ signal: deadline.signal }), this.ref(last));
+      options.onStatus?.(last);
       if (isTerminal(last.status)) {
         return this.settle(last);
       }
