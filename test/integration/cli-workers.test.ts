@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createCommandEndpoint,
@@ -6,8 +5,8 @@ import {
   TEST_ADMIN_KEY,
   type TestControlPlane,
 } from "../support/control-plane-process.js";
-import { RUNFLEET_BIN } from "../support/control-plane-subprocess.js";
-import { eventually, NODE, REPO_ROOT } from "../support/workers.js";
+import { runfleetCli } from "../support/control-plane-subprocess.js";
+import { eventually, NODE } from "../support/workers.js";
 
 const ECHO = [NODE, "examples/echo-worker/dist/worker.js"];
 
@@ -33,23 +32,8 @@ describe("runfleet workers, run as a subprocess", () => {
     await cp.dispose();
   });
 
-  // Asynchronous: the control plane under test runs in this process and must keep serving meanwhile.
   const runfleet = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        NODE,
-        [RUNFLEET_BIN, ...args],
-        {
-          cwd: REPO_ROOT,
-          env: { PATH: process.env.PATH, RUNFLEET_URL: cp.url, RUNFLEET_API_KEY: TEST_ADMIN_KEY, ...env },
-          timeout: 30_000,
-        },
-        (error, stdout, stderr) => {
-          const code = (error as { code?: unknown } | null)?.code;
-          resolve({ status: error ? (typeof code === "number" ? code : null) : 0, stdout, stderr });
-        },
-      );
-    });
+    runfleetCli(args, { RUNFLEET_URL: cp.url, RUNFLEET_API_KEY: TEST_ADMIN_KEY, ...env });
 
   it("lists an endpoint's workers as a table and as JSON", async () => {
     const human = await runfleet(["workers", "ls", endpointId]);
