@@ -75,10 +75,19 @@ export interface CliResult {
  * profile file). Asynchronous, so that a control plane running in the test's process keeps serving.
  */
 export function runfleetCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return runNodeScript(RUNFLEET_BIN, args, env);
+}
+
+/** Runs a Node script of the repository as a subprocess with only `env` (plus PATH and HOME). */
+export function runNodeScript(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   return new Promise((done) => {
     execFile(
       NODE,
-      [RUNFLEET_BIN, ...args],
+      [script, ...args],
       { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: "/nonexistent", ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = (error as { code?: unknown } | null)?.code;
