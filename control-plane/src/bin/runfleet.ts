@@ -156,7 +156,7 @@ function printBanner(
       `  curl -s -H "Authorization: Bearer ${key}" ${url}/v2/${quickstartEndpoint}/runsync -d '{"input":{"message":"hello"}}'`,
       "",
       "Or with the runfleet command (it shows progress, then the result):",
-      `  RUNFLEET_BASE_URL=${url} RUNFLEET_API_KEY=${key} npx runfleet run echo --input '{"message":"hello","progress":true}'`,
+      `  RUNFLEET_BASE_URL=${url} RUNFLEET_API_KEY=${key} npx runfleet run echo --input '{"message":"hello","progress":true,"sleepMs":1000}'`,
     );
   } else {
     lines.push("", "List your endpoints:", `  curl -s -H "Authorization: Bearer ${key}" ${url}/v1/endpoints`);
