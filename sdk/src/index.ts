@@ -27,6 +27,7 @@ export {
   ApiError,
   ConnectionError,
   JobCancelledError,
+  JobError,
   JobFailedError,
   type JobReference,
   type JobStatus,

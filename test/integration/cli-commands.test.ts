@@ -3,15 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createCommandEndpoint,
   startTestControlPlane,
   TEST_ADMIN_KEY,
   type TestControlPlane,
+  warmEchoEndpoint,
 } from "../support/control-plane-process.js";
 import { freePort, runfleetCli } from "../support/control-plane-subprocess.js";
-import { eventually, NODE } from "../support/workers.js";
-
-const ECHO = [NODE, "examples/echo-worker/dist/worker.js"];
 
 describe("the runfleet commands, run as subprocesses against a real control plane", () => {
   let cp: TestControlPlane;
@@ -25,16 +22,8 @@ describe("the runfleet commands, run as subprocesses against a real control plan
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "runfleet-cli-"));
     cp = await startTestControlPlane({ autoscalerTickMs: 100 });
-    endpointId = await createCommandEndpoint(cp, ECHO, { workersMin: 1, idleTimeout: 60 });
+    ({ endpointId } = await warmEchoEndpoint(cp));
     templateId = (await cp.call<{ templateId: string }>("GET", `/v1/endpoints/${endpointId}`)).body.templateId;
-    await eventually(
-      async () => {
-        const { body } = await cp.call<{ status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
-        return body[0]?.status === "IDLE" ? true : undefined;
-      },
-      20_000,
-      "a warm worker",
-    );
   });
 
   afterAll(async () => {

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createCommandEndpoint,
   startTestControlPlane,
   TEST_ADMIN_KEY,
   type TestControlPlane,
+  warmEchoEndpoint,
 } from "../support/control-plane-process.js";
 import { runfleetCli } from "../support/control-plane-subprocess.js";
-import { eventually, NODE } from "../support/workers.js";
-
-const ECHO = [NODE, "examples/echo-worker/dist/worker.js"];
 
 describe("runfleet workers, run as a subprocess", () => {
   let cp: TestControlPlane;
@@ -17,15 +14,7 @@ describe("runfleet workers, run as a subprocess", () => {
 
   beforeAll(async () => {
     cp = await startTestControlPlane({ autoscalerTickMs: 100 });
-    endpointId = await createCommandEndpoint(cp, ECHO, { workersMin: 1, idleTimeout: 60 });
-    workerId = await eventually(
-      async () => {
-        const { body } = await cp.call<{ id: string; status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
-        return body[0]?.status === "IDLE" ? body[0].id : undefined;
-      },
-      20_000,
-      "a warm worker",
-    );
+    ({ endpointId, workerId } = await warmEchoEndpoint(cp));
   });
 
   afterAll(async () => {

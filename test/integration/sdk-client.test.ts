@@ -219,6 +219,8 @@ describe.each(transports)("the SDK against a real control plane, %s", (_name, co
       .run({})
       .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ApiError);
+    expect(ApiError.is(missing)).toBe(true);
+    expect(JobFailedError.is(missing)).toBe(false);
     expect(missing).toMatchObject({
       status: 404,
       code: "endpoint_not_found",

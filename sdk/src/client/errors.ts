@@ -23,9 +23,22 @@ export interface JobReference {
 export class RunfleetError extends Error {
   override readonly name: string = "RunfleetError";
 
-  /** True when `value` is a RunfleetError (also across copies of this module). */
-  static is(value: unknown): value is RunfleetError {
-    return value instanceof RunfleetError;
+  /** True when `value` is an instance of the class it is called on: `ApiError.is(e)`, `JobFailedError.is(e)`. */
+  static is<T extends RunfleetError>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass it is called on, which is the point.
+    return value instanceof this;
+  }
+}
+
+/** The base of the errors about a job's outcome; each carries the job. */
+export abstract class JobError extends RunfleetError {
+  constructor(
+    /** The job, as last seen. */
+    readonly job: JobReference,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }
 
@@ -66,11 +79,6 @@ export class ApiError extends RunfleetError {
   get code(): Problem["code"] | undefined {
     return this.problem?.code;
   }
-
-  /** True when `value` is an ApiError. */
-  static override is(value: unknown): value is ApiError {
-    return value instanceof ApiError;
-  }
 }
 
 /** No answer came back: the control plane is not running, not reachable, or the connection broke. */
@@ -84,47 +92,29 @@ export class ConnectionError extends RunfleetError {
     const reason = describeCause(options.cause);
     super(`cannot reach the control plane at ${url}${reason ? ` (${reason})` : ""}`, options);
   }
-
-  /** True when `value` is a ConnectionError. */
-  static override is(value: unknown): value is ConnectionError {
-    return value instanceof ConnectionError;
-  }
 }
 
 /** The job ended `FAILED`; `cause` is the handler's error (parsed when the worker sent it as JSON text). */
-export class JobFailedError extends RunfleetError {
+export class JobFailedError extends JobError {
   override readonly name = "JobFailedError";
-  constructor(
-    /** The failed job. */
-    readonly job: JobReference & { status: JobStatus },
-    options: { cause: unknown },
-  ) {
+  /** The failed job. */
+  declare readonly job: JobReference & { status: JobStatus };
+  constructor(job: JobReference & { status: JobStatus }, options: { cause: unknown }) {
     super(
+      job,
       `job ${job.jobId} of endpoint ${job.endpointId} failed: ${describeCause(options.cause) || "no reason given"}`,
       options,
     );
   }
-
-  /** True when `value` is a JobFailedError. */
-  static override is(value: unknown): value is JobFailedError {
-    return value instanceof JobFailedError;
-  }
 }
 
 /** The job was cancelled (by `cancel()`, the CLI, or anyone else with a key). */
-export class JobCancelledError extends RunfleetError {
+export class JobCancelledError extends JobError {
   override readonly name = "JobCancelledError";
-  constructor(
-    /** The cancelled job. */
-    readonly job: JobReference & { status: JobStatus },
-    options?: { cause?: unknown },
-  ) {
-    super(`job ${job.jobId} of endpoint ${job.endpointId} was cancelled`, options);
-  }
-
-  /** True when `value` is a JobCancelledError. */
-  static override is(value: unknown): value is JobCancelledError {
-    return value instanceof JobCancelledError;
+  /** The cancelled job. */
+  declare readonly job: JobReference & { status: JobStatus };
+  constructor(job: JobReference & { status: JobStatus }, options?: { cause?: unknown }) {
+    super(job, `job ${job.jobId} of endpoint ${job.endpointId} was cancelled`, options);
   }
 }
 
@@ -133,11 +123,10 @@ export class JobCancelledError extends RunfleetError {
  * the job out (status `TIMED_OUT`), `"wait"` when the caller's `timeoutMs` ran out first (the job may
  * still end later; `job.status` is what was seen last).
  */
-export class JobTimeoutError extends RunfleetError {
+export class JobTimeoutError extends JobError {
   override readonly name = "JobTimeoutError";
   constructor(
-    /** The job as last seen. */
-    readonly job: JobReference,
+    job: JobReference,
     /** Whose limit ran out. */
     readonly kind: "execution" | "wait",
     /** The caller's limit, for `"wait"`. */
@@ -145,16 +134,12 @@ export class JobTimeoutError extends RunfleetError {
     options?: { cause?: unknown },
   ) {
     super(
+      job,
       kind === "execution"
         ? `job ${job.jobId} of endpoint ${job.endpointId} timed out on the control plane`
         : `job ${job.jobId} of endpoint ${job.endpointId} did not end within ${timeoutMs} ms (last status ${job.status?.status ?? "unknown"})`,
       options,
     );
-  }
-
-  /** True when `value` is a JobTimeoutError. */
-  static override is(value: unknown): value is JobTimeoutError {
-    return value instanceof JobTimeoutError;
   }
 }
 
@@ -172,11 +157,6 @@ export class SchemaValidationError extends RunfleetError {
   ) {
     const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
     super(`${subject} does not match its schema: ${list}`, options);
-  }
-
-  /** True when `value` is a SchemaValidationError. */
-  static override is(value: unknown): value is SchemaValidationError {
-    return value instanceof SchemaValidationError;
   }
 }
 
