@@ -39,6 +39,15 @@ export interface RunSyncOptions extends Omit<RunOptions, "idempotencyKey" | "tim
   timeoutMs?: number;
 }
 
+/** A fresh random key; `randomUUID` is missing in browsers' insecure (plain http, non-localhost) pages. */
+function idempotencyKey(): string {
+  if (typeof globalThis.crypto.randomUUID === "function") {
+    return globalThis.crypto.randomUUID();
+  }
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** Longest hold of one `/runsync` or `/status-sync` call; the server's own default and RunPod's. */
 const SYNC_HOLD_MS = 90_000;
 
@@ -57,7 +66,7 @@ export class Endpoint<I = unknown, O = unknown, C = unknown> {
   /** Queues a job and returns its handle at once (`await endpoint.run(x)` then `job.wait()`). */
   async run(input: I, options: RunOptions = {}): Promise<Job<O, C>> {
     const body = await this.body(input, options);
-    const key = options.idempotencyKey ?? globalThis.crypto.randomUUID();
+    const key = options.idempotencyKey ?? idempotencyKey();
     const accepted = unwrap(
       await this.ctx.api.POST("/v2/{endpointId}/run", {
         params: { path: { endpointId: this.id }, header: { "Idempotency-Key": key } },
