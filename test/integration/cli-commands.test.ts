@@ -13,7 +13,6 @@ import { freePort, runfleetCli } from "../support/control-plane-subprocess.js";
 describe("the runfleet commands, run as subprocesses against a real control plane", () => {
   let cp: TestControlPlane;
   let endpointId: string;
-  let templateId: string;
   let dir: string;
   const env = () => ({ RUNFLEET_BASE_URL: cp.url, RUNFLEET_API_KEY: TEST_ADMIN_KEY });
   const runfleet = (args: string[], extra: Record<string, string | undefined> = {}) =>
@@ -23,7 +22,6 @@ describe("the runfleet commands, run as subprocesses against a real control plan
     dir = mkdtempSync(join(tmpdir(), "runfleet-cli-"));
     cp = await startTestControlPlane({ autoscalerTickMs: 100 });
     ({ endpointId } = await warmEchoEndpoint(cp));
-    templateId = (await cp.call<{ templateId: string }>("GET", `/v1/endpoints/${endpointId}`)).body.templateId;
   });
 
   afterAll(async () => {
@@ -127,14 +125,34 @@ describe("the runfleet commands, run as subprocesses against a real control plan
     expect(result.stderr).toMatch(/ECONNREFUSED.*is it running\?/);
   });
 
-  it("endpoints create, get, update (from a YAML file), ls and rm", async () => {
+  it("templates create, get, ls and rm; endpoints create, get, update (from a YAML file), ls and rm", async () => {
+    const template = await runfleet([
+      "templates",
+      "create",
+      "--name",
+      "cli-template",
+      "--command",
+      "node",
+      "--command",
+      "examples/echo-worker/dist/worker.js",
+      "--json",
+    ]);
+    expect(template.status).toBe(0);
+    const cliTemplate = JSON.parse(template.stdout) as { id: string; command: string[] };
+    expect(cliTemplate.command).toEqual(["node", "examples/echo-worker/dist/worker.js"]);
+    expect((await runfleet(["templates", "get", cliTemplate.id])).stdout).toMatch(/^name:\s+cli-template$/m);
+    expect((await runfleet(["templates", "ls"])).stdout).toMatch(new RegExp(`^${cliTemplate.id}\\s+cli-template`, "m"));
+    const noCommand = await runfleet(["templates", "create", "--name", "empty"]);
+    expect(noCommand.status).toBe(2);
+    expect(noCommand.stderr).toMatch(/needs --name and --command or --image/);
+
     const created = await runfleet([
       "endpoints",
       "create",
       "--name",
       "cli-made",
       "--template-id",
-      templateId,
+      cliTemplate.id,
       "--workers-max",
       "0",
       "--env",
@@ -162,6 +180,7 @@ describe("the runfleet commands, run as subprocesses against a real control plan
     const removed = await runfleet(["endpoints", "rm", endpoint.id]);
     expect(removed.stdout).toBe(`deleted endpoint ${endpoint.id}\n`);
     expect((await runfleet(["endpoints", "get", endpoint.id])).status).toBe(1);
+    expect((await runfleet(["templates", "rm", cliTemplate.id])).stdout).toBe(`deleted template ${cliTemplate.id}\n`);
   });
 
   it("keys create prints the secret once; ls lists it; revoke stops it working", async () => {

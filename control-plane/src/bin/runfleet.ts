@@ -8,9 +8,10 @@ import { ENDPOINTS_USAGE, endpointsCommand } from "../cli/endpoints-command.js";
 import { JOBS_USAGE, jobsCommand } from "../cli/jobs-command.js";
 import { KEYS_USAGE, keysCommand } from "../cli/keys-command.js";
 import { RUN_USAGE, runCommand } from "../cli/run-command.js";
+import { TEMPLATES_USAGE, templatesCommand } from "../cli/templates-command.js";
 import { WORKERS_USAGE, workersCommand } from "../cli/workers-command.js";
 import { ConfigError, readConfig } from "../config/config.js";
-import { startServer } from "../server.js";
+import type { RunningControlPlane } from "../server.js";
 
 /** A command that talks to a control plane (or, for `dev`, starts its own). */
 type Command = (args: string[], env: NodeJS.ProcessEnv, output: CliOutput) => Promise<void>;
@@ -18,6 +19,7 @@ type Command = (args: string[], env: NodeJS.ProcessEnv, output: CliOutput) => Pr
 /** Every command but `serve`, with its usage (shown when it is called without arguments). */
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   endpoints: { run: endpointsCommand, usage: ENDPOINTS_USAGE },
+  templates: { run: templatesCommand, usage: TEMPLATES_USAGE },
   run: { run: runCommand, usage: RUN_USAGE },
   jobs: { run: jobsCommand, usage: JOBS_USAGE },
   workers: { run: workersCommand, usage: WORKERS_USAGE },
@@ -27,7 +29,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
 
 /**
  * The `runfleet` command. `serve` starts the control plane; the other commands (endpoints, run, jobs,
- * workers, keys) talk to a running one through @runfleet/sdk, and `dev` runs a handler under a private one.
+ * templates, workers, keys) talk to a running one through @runfleet/sdk, and `dev` runs a handler under a private one.
  */
 async function main(argv: string[]): Promise<number> {
   const [command = "serve", ...rest] = argv;
@@ -67,6 +69,7 @@ const USAGE = `Usage: runfleet <command> [flags]        (runfleet <command> --he
 Commands:
   serve      Start the control plane (default).
   endpoints  ls | get | create | update | rm: manage endpoints (flags or a YAML/JSON file).
+  templates  ls | get | create | rm: what workers run (a command, an image).
   run        Send a job to an endpoint and wait for its result (--async: print its id).
   jobs       ls | status | cancel | retry: an endpoint's jobs.
   workers    ls | logs | drain | stop: an endpoint's workers.
@@ -99,8 +102,10 @@ async function serve(args: string[]): Promise<number> {
     }
     throw error;
   }
-  let running: Awaited<ReturnType<typeof startServer>>;
+  let running: RunningControlPlane;
   try {
+    // Loaded here, not at the top: the client commands then start without the store (node:sqlite).
+    const { startServer } = await import("../server.js");
     running = await startServer(config);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -128,7 +133,7 @@ async function serve(args: string[]): Promise<number> {
 
 function printBanner(
   url: string,
-  adminKey: Awaited<ReturnType<typeof startServer>>["adminKey"],
+  adminKey: RunningControlPlane["adminKey"],
   dataDir: string,
   quickstartEndpoint: string | undefined,
 ): void {

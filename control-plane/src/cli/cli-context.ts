@@ -105,7 +105,8 @@ export function resolveConnection(
 
 /**
  * Parses a command's arguments (its own flags plus {@link COMMON_OPTIONS}); an unknown flag or a
- * missing value is a usage error that shows `usage`.
+ * missing value is a usage error that shows `usage`. With `--help` it prints `usage` and returns
+ * undefined: the command has nothing more to do.
  */
 export function parseCommand<O extends ParseArgsConfig["options"]>(
   args: string[],
@@ -155,5 +156,9 @@ export function parseCommand<O extends ParseArgsConfig["options"]>(
       return client;
     },
   };
-  return { context, help: values.help === true };
+  if (values.help === true) {
+    output.out(usage);
+    return undefined;
+  }
+  return context;
 }

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { basename, extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createRunfleet, type Runfleet } from "@runfleet/sdk";
-import { startServer } from "../server.js";
 import { integerFlag, jsonArgument } from "./cli-arguments.js";
 import { usageError } from "./cli-errors.js";
 import type { CliOutput } from "./cli-output.js";
@@ -47,6 +46,7 @@ export async function devCommand(args: string[], env: NodeJS.ProcessEnv, output:
   const port = integerFlag("--port", values.port) ?? 0;
   const dataDir = values["data-dir"] ?? mkdtempSync(join(tmpdir(), "runfleet-dev-"));
   const adminKey = `rf_dev_${randomBytes(16).toString("hex")}`;
+  const { startServer } = await import("../server.js");
   const server = await startServer({ host: "127.0.0.1", port, dataDir, adminKey, logLevel: "warn" });
   const stopLogs = new AbortController();
   try {

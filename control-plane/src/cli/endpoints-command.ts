@@ -42,12 +42,11 @@ const OPTIONS = {
 
 /** `runfleet endpoints ls|get|create|update|rm`. */
 export async function endpointsCommand(args: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<void> {
-  const { context, help } = parseCommand(args, OPTIONS, ENDPOINTS_USAGE, env, output);
-  const [action, endpointId] = context.positionals;
-  if (help) {
-    output.out(ENDPOINTS_USAGE);
+  const context = parseCommand(args, OPTIONS, ENDPOINTS_USAGE, env, output);
+  if (context === undefined) {
     return;
   }
+  const [action, endpointId] = context.positionals;
   const runfleet = context.client;
   switch (action) {
     case "ls": {

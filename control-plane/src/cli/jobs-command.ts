@@ -20,15 +20,14 @@ const STATUSES = ["IN_QUEUE", "IN_PROGRESS", "COMPLETED", "FAILED", "CANCELLED",
 
 /** `runfleet jobs ls|status|cancel|retry`. */
 export async function jobsCommand(args: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<void> {
-  const { context, help } = parseCommand(
+  const context = parseCommand(
     args,
     { status: { type: "string" }, limit: { type: "string" } },
     JOBS_USAGE,
     env,
     output,
   );
-  if (help) {
-    output.out(JOBS_USAGE);
+  if (context === undefined) {
     return;
   }
   const [action, reference, jobId] = context.positionals;

@@ -16,15 +16,14 @@ ${COMMON_USAGE}`;
 
 /** `runfleet keys create|ls|revoke`. */
 export async function keysCommand(args: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<void> {
-  const { context, help } = parseCommand(
+  const context = parseCommand(
     args,
     { name: { type: "string" }, scope: { type: "string" }, endpoint: { type: "string", multiple: true } },
     KEYS_USAGE,
     env,
     output,
   );
-  if (help) {
-    output.out(KEYS_USAGE);
+  if (context === undefined) {
     return;
   }
   const [action, keyId] = context.positionals;

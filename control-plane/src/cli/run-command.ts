@@ -28,7 +28,7 @@ ${COMMON_USAGE}`;
 
 /** `runfleet run <endpoint>`: sends a job and, unless `--async`, waits for its result. */
 export async function runCommand(args: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<void> {
-  const { context, help } = parseCommand(
+  const context = parseCommand(
     args,
     {
       input: { type: "string", short: "i" },
@@ -43,8 +43,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, output:
     env,
     output,
   );
-  if (help) {
-    output.out(RUN_USAGE);
+  if (context === undefined) {
     return;
   }
   const [reference, extra] = context.positionals;

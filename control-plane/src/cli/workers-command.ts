@@ -15,9 +15,8 @@ ${COMMON_USAGE}`;
 
 /** `runfleet workers ls|logs|drain|stop`: an endpoint's workers, and a worker's captured output. */
 export async function workersCommand(args: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<void> {
-  const { context, help } = parseCommand(args, { tail: { type: "string" } }, WORKERS_USAGE, env, output);
-  if (help) {
-    output.out(WORKERS_USAGE);
+  const context = parseCommand(args, { tail: { type: "string" } }, WORKERS_USAGE, env, output);
+  if (context === undefined) {
     return;
   }
   const [action, endpointId, workerId] = context.positionals;
