@@ -132,7 +132,8 @@ export async function follow(
     });
     await streaming;
     spin.stop();
-    output.out(asJson ? json(done) : json(done.output));
+    // A streaming handler without an aggregate output has nothing more to print than its chunks.
+    output.out(asJson ? json(done) : done.output === undefined ? "" : json(done.output));
   } catch (error) {
     streamStop.abort();
     spin.stop();
