@@ -1,15 +1,11 @@
-import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createCommandEndpoint,
   startTestControlPlane,
   TEST_ADMIN_KEY,
   type TestControlPlane,
+  warmEchoEndpoint,
 } from "../support/control-plane-process.js";
-import { RUNFLEET_BIN } from "../support/control-plane-subprocess.js";
-import { eventually, NODE, REPO_ROOT } from "../support/workers.js";
-
-const ECHO = [NODE, "examples/echo-worker/dist/worker.js"];
+import { runfleetCli } from "../support/control-plane-subprocess.js";
 
 describe("runfleet workers, run as a subprocess", () => {
   let cp: TestControlPlane;
@@ -18,38 +14,15 @@ describe("runfleet workers, run as a subprocess", () => {
 
   beforeAll(async () => {
     cp = await startTestControlPlane({ autoscalerTickMs: 100 });
-    endpointId = await createCommandEndpoint(cp, ECHO, { workersMin: 1, idleTimeout: 60 });
-    workerId = await eventually(
-      async () => {
-        const { body } = await cp.call<{ id: string; status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
-        return body[0]?.status === "IDLE" ? body[0].id : undefined;
-      },
-      20_000,
-      "a warm worker",
-    );
+    ({ endpointId, workerId } = await warmEchoEndpoint(cp));
   });
 
   afterAll(async () => {
     await cp.dispose();
   });
 
-  // Asynchronous: the control plane under test runs in this process and must keep serving meanwhile.
   const runfleet = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        NODE,
-        [RUNFLEET_BIN, ...args],
-        {
-          cwd: REPO_ROOT,
-          env: { PATH: process.env.PATH, RUNFLEET_URL: cp.url, RUNFLEET_API_KEY: TEST_ADMIN_KEY, ...env },
-          timeout: 30_000,
-        },
-        (error, stdout, stderr) => {
-          const code = (error as { code?: unknown } | null)?.code;
-          resolve({ status: error ? (typeof code === "number" ? code : null) : 0, stdout, stderr });
-        },
-      );
-    });
+    runfleetCli(args, { RUNFLEET_URL: cp.url, RUNFLEET_API_KEY: TEST_ADMIN_KEY, ...env });
 
   it("lists an endpoint's workers as a table and as JSON", async () => {
     const human = await runfleet(["workers", "ls", endpointId]);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ControlPlaneOptions, type RunningControlPlane, startServer } from "@runfleet/control-plane";
+import { eventually } from "./workers.js";
 
 /** An admin key tests use; long enough for the configuration's rule. */
 export const TEST_ADMIN_KEY = "rf_test_admin_key_0123456789abcdef";
@@ -131,4 +132,24 @@ export function requireService(available: boolean, what: string): boolean {
   }
   console.warn(`skipping: ${what} not found (run .ci/run, or install it, to include these tests)`);
   return false;
+}
+
+/**
+ * Creates an endpoint running the echo worker (examples/echo-worker) with one worker kept warm, and
+ * waits until that worker is idle; returns both ids.
+ */
+export async function warmEchoEndpoint(cp: TestControlPlane): Promise<{ endpointId: string; workerId: string }> {
+  const endpointId = await createCommandEndpoint(cp, [process.execPath, "examples/echo-worker/dist/worker.js"], {
+    workersMin: 1,
+    idleTimeout: 60,
+  });
+  const workerId = await eventually(
+    async () => {
+      const { body } = await cp.call<{ id: string; status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
+      return body[0]?.status === "IDLE" ? body[0].id : undefined;
+    },
+    20_000,
+    "a warm echo worker",
+  );
+  return { endpointId, workerId };
 }

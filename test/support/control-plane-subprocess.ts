@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { NODE, REPO_ROOT } from "./workers.js";
@@ -61,4 +61,38 @@ export async function startServeProcess(args: string[], env: Record<string, stri
     });
   });
   return { child, url, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** What a `runfleet` subprocess did. */
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built `runfleet` command as a subprocess with only `env` (plus PATH and a HOME without a
+ * profile file). Asynchronous, so that a control plane running in the test's process keeps serving.
+ */
+export function runfleetCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return runNodeScript(RUNFLEET_BIN, args, env);
+}
+
+/** Runs a Node script of the repository as a subprocess with only `env` (plus PATH and HOME). */
+export function runNodeScript(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(
+      NODE,
+      [script, ...args],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: "/nonexistent", ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        done({ status: error ? (typeof code === "number" ? code : null) : 0, stdout, stderr });
+      },
+    );
+  });
 }

@@ -1,59 +1,94 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --disable-warning=ExperimentalWarning
 // A young generation of 4 MB keeps the resident memory of a busy control plane low (about 220 MB with
 // 100,000 queued jobs instead of 350 MB) for a few percent of throughput.
-import { CliError } from "../cli/api-call.js";
+import { describeFailure, EXIT } from "../cli/cli-errors.js";
+import type { CliOutput } from "../cli/cli-output.js";
+import { DEV_USAGE, devCommand } from "../cli/dev-command.js";
+import { ENDPOINTS_USAGE, endpointsCommand } from "../cli/endpoints-command.js";
+import { JOBS_USAGE, jobsCommand } from "../cli/jobs-command.js";
+import { KEYS_USAGE, keysCommand } from "../cli/keys-command.js";
+import { RUN_USAGE, runCommand } from "../cli/run-command.js";
+import { TEMPLATES_USAGE, templatesCommand } from "../cli/templates-command.js";
 import { WORKERS_USAGE, workersCommand } from "../cli/workers-command.js";
 import { ConfigError, readConfig } from "../config/config.js";
-import { startServer } from "../server.js";
+import type { RunningControlPlane } from "../server.js";
+
+/** A command that talks to a control plane (or, for `dev`, starts its own). */
+type Command = (args: string[], env: NodeJS.ProcessEnv, output: CliOutput) => Promise<void>;
+
+/** Every command but `serve`, with its usage (shown when it is called without arguments). */
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  endpoints: { run: endpointsCommand, usage: ENDPOINTS_USAGE },
+  templates: { run: templatesCommand, usage: TEMPLATES_USAGE },
+  run: { run: runCommand, usage: RUN_USAGE },
+  jobs: { run: jobsCommand, usage: JOBS_USAGE },
+  workers: { run: workersCommand, usage: WORKERS_USAGE },
+  keys: { run: keysCommand, usage: KEYS_USAGE },
+  dev: { run: devCommand, usage: DEV_USAGE },
+};
 
 /**
  * The `runfleet` command. `serve` starts the control plane; the other commands (endpoints, run, jobs,
- * workers, keys, dev) talk to a running one.
+ * templates, workers, keys) talk to a running one through @runfleet/sdk, and `dev` runs a handler under a private one.
  */
 async function main(argv: string[]): Promise<number> {
   const [command = "serve", ...rest] = argv;
-  if (command === "workers" && (rest.includes("--help") || rest.length === 0)) {
-    process.stdout.write(WORKERS_USAGE);
-    return rest.length === 0 ? 2 : 0;
+  if (command === "serve") {
+    return serve(rest);
   }
-  switch (command) {
-    case "serve":
-      return serve(rest);
-    case "workers":
-      try {
-        await workersCommand(rest, process.env, (text) => process.stdout.write(text));
-        return 0;
-      } catch (error) {
-        if (error instanceof CliError) {
-          process.stderr.write(`runfleet workers: ${error.message}\n`);
-          return error.exitCode;
-        }
-        throw error;
-      }
-    case "help":
-    case "--help":
-    case "-h":
-      process.stdout.write(USAGE);
-      return 0;
-    default:
-      process.stderr.write(`runfleet: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  if (command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[command];
+  if (entry === undefined) {
+    process.stderr.write(`runfleet: unknown command "${command}"\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (rest.length === 0) {
+    process.stderr.write(entry.usage);
+    return EXIT.usage;
+  }
+  const output: CliOutput = {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    interactive: process.stderr.isTTY === true,
+  };
+  try {
+    await entry.run(rest, process.env, output);
+    return EXIT.ok;
+  } catch (error) {
+    const { message, exitCode } = describeFailure(error);
+    process.stderr.write(`runfleet ${command}: ${message}\n`);
+    return exitCode;
   }
 }
 
-const USAGE = `Usage: runfleet <command> [flags]
+const USAGE = `Usage: runfleet <command> [flags]        (runfleet <command> --help for its flags)
 
 Commands:
-  workers  List an endpoint's workers, or show a worker's logs (runfleet workers --help).
-  serve    Start the control plane (default).
-           Flags (or RUNFLEET_* environment variables):
-             --host (RUNFLEET_HOST)            interface to listen on      [127.0.0.1]
-             --port (RUNFLEET_PORT)            TCP port, 0 for any free     [8080]
-             --data-dir (RUNFLEET_DATA_DIR)    store and logs               [./.runfleet]
-             --admin-key (RUNFLEET_ADMIN_KEY)  admin key to accept          [generated on first start]
-             --log-level (RUNFLEET_LOG_LEVEL)  fatal|error|warn|info|debug  [info]
-             --driver (RUNFLEET_DRIVER)        process|docker|kubernetes    [process]
-             --public-url (RUNFLEET_PUBLIC_URL) URL workers use to reach it  [http://host:port]
+  serve      Start the control plane (default).
+  endpoints  ls | get | create | update | rm: manage endpoints (flags or a YAML/JSON file).
+  templates  ls | get | create | rm: what workers run (a command, an image).
+  run        Send a job to an endpoint and wait for its result (--async: print its id).
+  jobs       ls | status | cancel | retry: an endpoint's jobs.
+  workers    ls | logs | drain | stop: an endpoint's workers.
+  keys       create | ls | revoke: API keys.
+  dev        Run a handler file under a private local control plane.
+
+The commands that talk to a control plane take --base-url / RUNFLEET_BASE_URL and --api-key /
+RUNFLEET_API_KEY, or a profile of ~/.config/runfleet/config.json; --json prints JSON for scripts.
+Exit codes: 0 ok, 1 refused by the control plane, 2 bad usage, 3 control plane unreachable,
+4 job failed, 5 job timed out, 6 job cancelled, 130 interrupted.
+
+serve flags (or RUNFLEET_* environment variables):
+  --host (RUNFLEET_HOST)             interface to listen on      [127.0.0.1]
+  --port (RUNFLEET_PORT)             TCP port, 0 for any free     [8080]
+  --data-dir (RUNFLEET_DATA_DIR)     store and logs               [./.runfleet]
+  --admin-key (RUNFLEET_ADMIN_KEY)   admin key to accept          [generated on first start]
+  --log-level (RUNFLEET_LOG_LEVEL)   fatal|error|warn|info|debug  [info]
+  --driver (RUNFLEET_DRIVER)         process|docker|kubernetes    [process]
+  --public-url (RUNFLEET_PUBLIC_URL) URL workers use to reach it  [http://host:port]
 `;
 
 async function serve(args: string[]): Promise<number> {
@@ -67,8 +102,10 @@ async function serve(args: string[]): Promise<number> {
     }
     throw error;
   }
-  let running: Awaited<ReturnType<typeof startServer>>;
+  let running: RunningControlPlane;
   try {
+    // Loaded here, not at the top: the client commands then start without the store (node:sqlite).
+    const { startServer } = await import("../server.js");
     running = await startServer(config);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -96,7 +133,7 @@ async function serve(args: string[]): Promise<number> {
 
 function printBanner(
   url: string,
-  adminKey: Awaited<ReturnType<typeof startServer>>["adminKey"],
+  adminKey: RunningControlPlane["adminKey"],
   dataDir: string,
   quickstartEndpoint: string | undefined,
 ): void {
@@ -122,6 +159,9 @@ function printBanner(
       "",
       `Send a first job to the example endpoint "echo" (a worker starts, answers, and stops when idle):`,
       `  curl -s -H "Authorization: Bearer ${key}" ${url}/v2/${quickstartEndpoint}/runsync -d '{"input":{"message":"hello"}}'`,
+      "",
+      "Or with the runfleet command (it shows progress, then the result):",
+      `  RUNFLEET_BASE_URL=${url} RUNFLEET_API_KEY=${key} npx runfleet run echo --input '{"message":"hello","progress":true,"sleepMs":1000}'`,
     );
   } else {
     lines.push("", "List your endpoints:", `  curl -s -H "Authorization: Bearer ${key}" ${url}/v1/endpoints`);

@@ -1,103 +1,68 @@
-import { parseArgs } from "node:util";
-import type { components } from "@runfleet/sdk/generated";
-import { apiCall, CliError, type CliTarget } from "./api-call.js";
-
-type Schemas = components["schemas"];
+import { integerFlag } from "./cli-arguments.js";
+import { COMMON_USAGE, parseCommand } from "./cli-context.js";
+import { usageError } from "./cli-errors.js";
+import { type CliOutput, json, table } from "./cli-output.js";
+import { withEndpoint } from "./run-command.js";
 
 /** Usage of `runfleet workers`. */
 export const WORKERS_USAGE = `Usage:
-  runfleet workers ls <endpointId> [--json]
-  runfleet workers logs <endpointId> <workerId> [--tail N] [--json]
+  runfleet workers ls <endpointId>
+  runfleet workers logs <endpointId> <workerId> [--tail N]   (N from 0 to 5000, default 100)
+  runfleet workers drain <endpointId> <workerId>             (no new jobs; stops after its current ones)
+  runfleet workers stop <endpointId> <workerId>              (stops now; its jobs go back to the queue)
 
-Options (or environment):
-  --url (RUNFLEET_URL)       control plane URL  [http://127.0.0.1:8080]
-  --key (RUNFLEET_API_KEY)   API key
-`;
+${COMMON_USAGE}`;
 
-/** `runfleet workers ls|logs`: an endpoint's workers, and a worker's captured output. */
-export async function workersCommand(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  out: (text: string) => void,
-): Promise<void> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${WORKERS_USAGE}`, 2);
+/** `runfleet workers ls|logs|drain|stop`: an endpoint's workers, and a worker's captured output. */
+export async function workersCommand(args: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<void> {
+  const context = parseCommand(args, { tail: { type: "string" } }, WORKERS_USAGE, env, output);
+  if (context === undefined) {
+    return;
   }
-  const { values, positionals } = parsed;
-  const target: CliTarget = {
-    url: values.url ?? env.RUNFLEET_URL ?? "http://127.0.0.1:8080",
-    key: values.key ?? env.RUNFLEET_API_KEY,
-  };
-  const [action, endpointId, workerId] = positionals;
+  const [action, endpointId, workerId] = context.positionals;
   if (action === "ls" && endpointId) {
-    const workers = await apiCall<Schemas["Worker"][]>(
-      target,
-      "GET",
-      `/v1/endpoints/${encodeURIComponent(endpointId)}/workers`,
-    );
-    if (values.json) {
-      out(`${JSON.stringify(workers, null, 2)}\n`);
-      return;
-    }
-    out(
-      table(
-        ["ID", "STATUS", "DRIVER", "VERSION", "GPUS", "JOBS", "STARTED"],
-        workers.map((w) => [
-          w.id,
-          w.status,
-          w.driver,
-          String(w.endpointVersion),
-          w.gpuIds.join(",") || "-",
-          String(w.runningJobIds.length),
-          w.createdAt,
-        ]),
-      ),
+    const runfleet = context.client();
+    const workers = await withEndpoint(runfleet, endpointId, (id) => runfleet.workers.list(id));
+    output.out(
+      context.json
+        ? json(workers)
+        : table(
+            ["ID", "STATUS", "DRIVER", "VERSION", "GPUS", "JOBS", "STARTED"],
+            workers.map((w) => [
+              w.id,
+              w.status,
+              w.driver,
+              String(w.endpointVersion),
+              w.gpuIds.join(",") || "-",
+              String(w.runningJobIds.length),
+              w.createdAt,
+            ]),
+          ),
     );
     return;
   }
   if (action === "logs" && endpointId && workerId) {
-    const tail = values.tail === undefined ? 100 : Number(values.tail);
-    if (!Number.isInteger(tail) || tail < 0 || tail > 5000) {
-      throw new CliError("--tail must be a whole number from 0 to 5000", 2);
+    const tail = integerFlag("--tail", context.values.tail) ?? 100;
+    if (tail < 0 || tail > 5000) {
+      throw usageError("--tail must be a whole number from 0 to 5000", WORKERS_USAGE);
     }
-    const logs = await apiCall<Schemas["WorkerLogs"]>(
-      target,
-      "GET",
-      `/v1/endpoints/${encodeURIComponent(endpointId)}/workers/${encodeURIComponent(workerId)}/logs?tail=${tail}`,
+    const logs = await context.client().workers.logs(endpointId, workerId, { tail });
+    output.out(
+      context.json
+        ? json(logs)
+        : logs.lines.map((line) => `${line.stream === "stderr" ? "err" : "out"} | ${line.line}\n`).join(""),
     );
-    if (values.json) {
-      out(`${JSON.stringify(logs, null, 2)}\n`);
-      return;
-    }
-    out(logs.lines.map((line) => `${line.stream === "stderr" ? "err" : "out"} | ${line.line}\n`).join(""));
     return;
   }
-  throw new CliError(`missing or unknown arguments\n\n${WORKERS_USAGE}`, 2);
-}
-
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      url: { type: "string" },
-      key: { type: "string" },
-      tail: { type: "string" },
-      json: { type: "boolean" },
-    },
-  });
-}
-
-/** Renders rows as an aligned table for people. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    `${cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd()}\n`;
-  return line(header) + rows.map(line).join("");
+  if (action === "drain" && endpointId && workerId) {
+    const worker = await context.client().workers.drain(endpointId, workerId);
+    output.out(context.json ? json(worker) : `draining worker ${worker.id} (${worker.status})\n`);
+    return;
+  }
+  if (action === "stop" && endpointId && workerId) {
+    await context.client().workers.stop(endpointId, workerId);
+    output.out(context.json ? json({ id: workerId, stopped: true }) : `stopped worker ${workerId}\n`);
+    return;
+  }
+  throw usageError("missing or unknown arguments", WORKERS_USAGE);
 }

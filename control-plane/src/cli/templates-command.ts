@@ -1,0 +1,90 @@
+import type { components } from "@runfleet/sdk";
+import { assignDefined, envFlags, specFile } from "./cli-arguments.js";
+import { COMMON_USAGE, parseCommand } from "./cli-context.js";
+import { usageError } from "./cli-errors.js";
+import { type CliOutput, fields, json, table } from "./cli-output.js";
+
+type Schemas = components["schemas"];
+
+/** Usage of `runfleet templates`. */
+export const TEMPLATES_USAGE = `Usage:
+  runfleet templates ls
+  runfleet templates get <templateId>
+  runfleet templates create [--file spec.yaml] --name NAME [--image IMAGE] [--command ARG ...] [--env KEY=VALUE ...]
+  runfleet templates rm <templateId>
+
+A template is what a worker runs: a command (the process driver runs it on this host), an image, or
+both. --command is repeatable, one argument each: --command node --command worker.js
+
+${COMMON_USAGE}`;
+
+/** `runfleet templates ls|get|create|rm`. */
+export async function templatesCommand(args: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<void> {
+  const context = parseCommand(
+    args,
+    {
+      file: { type: "string", short: "f" },
+      name: { type: "string" },
+      image: { type: "string" },
+      command: { type: "string", multiple: true },
+      env: { type: "string", multiple: true },
+    },
+    TEMPLATES_USAGE,
+    env,
+    output,
+  );
+  if (context === undefined) {
+    return;
+  }
+  const [action, templateId] = context.positionals;
+  const v = context.values;
+  switch (action) {
+    case "ls": {
+      const templates = await context.client().templates.list();
+      output.out(
+        context.json
+          ? json(templates)
+          : table(
+              ["ID", "NAME", "IMAGE", "COMMAND", "VERSION"],
+              templates.map((t) => [t.id, t.name, t.imageName ?? "-", t.command.join(" ") || "-", String(t.version)]),
+            ),
+      );
+      return;
+    }
+    case "get": {
+      const template = await context.client().templates.get(need(templateId));
+      output.out(context.json ? json(template) : fields(template));
+      return;
+    }
+    case "create": {
+      const base = (v.file ? specFile("--file", v.file) : {}) as Schemas["TemplateCreate"];
+      const settings = assignDefined(base, {
+        name: v.name,
+        imageName: v.image,
+        command: v.command,
+        env: envFlags(v.env),
+      });
+      if (!settings.name || (!settings.command && !settings.imageName)) {
+        throw usageError("templates create needs --name and --command or --image (or them in --file)", TEMPLATES_USAGE);
+      }
+      const created = await context.client().templates.create(settings);
+      output.out(context.json ? json(created) : `created template ${created.id} (${created.name})\n`);
+      return;
+    }
+    case "rm": {
+      const id = need(templateId);
+      await context.client().templates.delete(id);
+      output.out(context.json ? json({ id, deleted: true }) : `deleted template ${id}\n`);
+      return;
+    }
+    default:
+      throw usageError(action ? `unknown action "${action}"` : "missing action", TEMPLATES_USAGE);
+  }
+}
+
+function need(value: string | undefined): string {
+  if (!value) {
+    throw usageError("missing a template id", TEMPLATES_USAGE);
+  }
+  return value;
+}
