@@ -50,3 +50,44 @@ export async function removeContainersOf(instanceId: string): Promise<void> {
       .catch(() => undefined);
   }
 }
+
+/** The registry scripts/docker-registry.sh runs, with its credentials (`scripts/docker-registry.sh env`). */
+export const TEST_REGISTRY = {
+  address: process.env.RUNFLEET_TEST_REGISTRY ?? "127.0.0.1:5000",
+  username: process.env.RUNFLEET_TEST_REGISTRY_USER ?? "runfleet",
+  password: process.env.RUNFLEET_TEST_REGISTRY_PASSWORD ?? "runfleet-registry",
+};
+
+/**
+ * Whether the registry tests run: the registry answers and refuses anonymous access (so credentials are
+ * really checked). In CI it must; elsewhere they skip with a message that says what to start.
+ */
+export async function requireTestRegistry(): Promise<boolean> {
+  let status = 0;
+  try {
+    status = (await fetch(`http://${TEST_REGISTRY.address}/v2/`)).status;
+  } catch {
+    status = 0;
+  }
+  return requireService(
+    status === 401,
+    `a registry with htpasswd auth on ${TEST_REGISTRY.address} (scripts/docker-registry.sh start)`,
+  );
+}
+
+/** Tags a local image into the test registry and pushes it there with the registry's credentials. */
+export async function pushToTestRegistry(image: string, repository: string, tag: string): Promise<string> {
+  const target = `${TEST_REGISTRY.address}/${repository}`;
+  await docker.getImage(image).tag({ repo: target, tag });
+  const stream = await docker.getImage(`${target}:${tag}`).push({
+    authconfig: {
+      username: TEST_REGISTRY.username,
+      password: TEST_REGISTRY.password,
+      serveraddress: TEST_REGISTRY.address,
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()));
+  });
+  return `${target}:${tag}`;
+}

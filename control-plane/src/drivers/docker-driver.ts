@@ -526,9 +526,10 @@ function statusOf(error: unknown): number | undefined {
 
 /** The engine's own words for a failure, without dockerode's `(HTTP code 404) unexpected -` prefix. */
 function engineMessage(error: unknown): string {
-  const json = (error as { json?: { message?: string } }).json;
-  if (json?.message) {
-    return json.message;
+  const json = (error as { json?: { message?: string } | null }).json;
+  if (typeof json === "object" && json?.message) {
+    return json.message.trim();
   }
-  return (error as Error).message ?? String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^\(HTTP code \d+\) [^-]*- /, "").trim();
 }
