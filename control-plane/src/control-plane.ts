@@ -353,6 +353,8 @@ export async function createControlPlane(
         const endpoint = await endpoints.create({
           name: "echo",
           templateId: template.id,
+          // Its template is a command on this host, whichever driver is the default.
+          driver: "process",
           computeType: "CPU",
           workersMin: 0,
           workersMax: 3,
