@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { DockerDriver } from "@runfleet/control-plane";
 import { afterAll, describe, expect, it } from "vitest";
 import { TEST_ADMIN_KEY } from "../support/control-plane-process.js";
-import { freePort, type ServeProcess, startServeProcess } from "../support/control-plane-subprocess.js";
+import {
+  adminCall,
+  expectAllCompleted,
+  freePort,
+  type ServeProcess,
+  startServeProcess,
+} from "../support/control-plane-subprocess.js";
 import {
   containersOf,
   DOCKER_HOST,
@@ -41,14 +47,7 @@ describe.runIf(run)("a control plane with docker workers killed with SIGKILL", (
     const env = { RUNFLEET_ADMIN_KEY: TEST_ADMIN_KEY, RUNFLEET_LOG_LEVEL: "warn", DOCKER_HOST };
     serve = await startServeProcess(args, env);
     instanceId = readFileSync(join(dataDir, "instance-id"), "utf8").trim();
-    const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-      const response = await fetch(`${serve?.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json()) as T };
-    };
+    const call = adminCall(() => serve, TEST_ADMIN_KEY);
     const template = await call<{ id: string }>("POST", "/v1/templates", { name: "crash-echo", imageName: ECHO_IMAGE });
     const endpoint = await call<{ id: string }>("POST", "/v1/endpoints", {
       name: "crash-echo",
@@ -113,18 +112,7 @@ describe.runIf(run)("a control plane with docker workers killed with SIGKILL", (
     expect(await containerWorkers()).toContain("wk_orphan");
 
     serve = await startServeProcess(args, env);
-    for (const id of [...slow, ...queued]) {
-      const done = await eventually(
-        async () => {
-          const { status, body } = await call<{ status: string }>("GET", `/v2/${endpointId}/status/${id}`);
-          expect(status).toBe(200);
-          return body.status === "COMPLETED" ? body : undefined;
-        },
-        60_000,
-        `job ${id} to complete after the restart`,
-      );
-      expect(done.status).toBe("COMPLETED");
-    }
+    await expectAllCompleted(call, endpointId, [...slow, ...queued], 60_000);
     // The same two workers, in the same two containers: adopted, not duplicated; the orphan is gone.
     expect(await workerIds()).toEqual(before);
     await eventually(
