@@ -67,16 +67,17 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
     expect(endpoint.status).toBe(201);
     return endpoint.body.id;
   };
-  const backoffs = async (endpointId: string) =>
+  /** The endpoint's back-off events, oldest first: the endpoint-level record of why workers do not run. */
+  const backoffEvents = async (endpointId: string) =>
     (
-      await cp.call<{ action: string; inputs: { backoffMs?: number } }[]>(
+      await cp.call<{ action: string; reason: string; inputs: { backoffMs?: number } }[]>(
         "GET",
         `/v1/endpoints/${endpointId}/scaling-events`,
       )
     ).body
       .filter((e) => e.action === "backoff")
-      .map((e) => e.inputs.backoffMs ?? 0)
       .reverse();
+  const backoffs = async (endpointId: string) => (await backoffEvents(endpointId)).map((e) => e.inputs.backoffMs ?? 0);
   const waitingWith = (endpointId: string, jobId: string, pattern: RegExp, what: string) =>
     eventually(
       async () => {
@@ -113,6 +114,9 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
       return list.length >= 2 ? list : undefined;
     });
     expect(delays[1]).toBeGreaterThan(delays[0] ?? 0);
+    expect((await backoffEvents(endpointId))[0]?.reason).toMatch(
+      /^image .* cannot be pulled .*; next start in 1000 ms/,
+    );
     expect((await cp.call<unknown[]>("GET", `/v1/endpoints/${endpointId}/workers`)).body).toEqual([]);
     await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
   });
@@ -128,6 +132,7 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
     const delays = await backoffs(endpointId);
     expect(delays.length).toBeGreaterThanOrEqual(3);
     expect(delays[2]).toBeGreaterThan(delays[0] ?? 0);
+    expect((await backoffEvents(endpointId))[0]?.reason).toMatch(/^worker exited with 1: echo worker/);
     await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
   });
 });

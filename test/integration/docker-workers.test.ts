@@ -149,3 +149,50 @@ describe.runIf(run)("endpoints whose workers are Docker containers", () => {
     await eventually(async () => ((await endpointContainers(endpointId)).length === 0 ? true : undefined), 10_000);
   });
 });
+
+describe.runIf(run)("an endpoint that overrides the control plane's driver", () => {
+  let cp: TestControlPlane;
+
+  beforeAll(async () => {
+    // The default stays `process`; the docker driver is there because an engine answers.
+    cp = await startTestControlPlane({ dockerHost: DOCKER_HOST, autoscalerTickMs: 100, workerStopGraceMs: 2000 });
+  });
+
+  afterAll(async () => {
+    const instanceId = readFileSync(join(cp.dataDir, "instance-id"), "utf8").trim();
+    await cp?.dispose();
+    await removeContainersOf(instanceId);
+  });
+
+  it("runs its workers as containers while the others stay processes", async () => {
+    const template = await cp.call<{ id: string }>("POST", "/v1/templates", {
+      name: "override",
+      imageName: ECHO_IMAGE,
+    });
+    const endpoint = await cp.call<{ id: string; driver: string | null }>("POST", "/v1/endpoints", {
+      name: "override",
+      templateId: template.body.id,
+      computeType: "CPU",
+      driver: "docker",
+      idleTimeout: 1,
+    });
+    expect(endpoint.body.driver).toBe("docker");
+    const { body } = await cp.call<JobStatus>("POST", `/v2/${endpoint.body.id}/runsync?wait=60000`, {
+      input: { message: "override" },
+    });
+    expect(body).toMatchObject({ status: "COMPLETED", output: { echo: { message: "override" } } });
+    const workers = (await cp.call<{ driver: string }[]>("GET", `/v1/endpoints/${endpoint.body.id}/workers`)).body;
+    expect(workers.map((w) => w.driver)).toEqual(["docker"]);
+  });
+
+  it("refuses a driver override that this control plane cannot run, naming the field", async () => {
+    const template = await cp.call<{ id: string }>("POST", "/v1/templates", { name: "k8s", imageName: ECHO_IMAGE });
+    const refused = await cp.call<{ code: string; errors: { field: string; message: string }[] }>(
+      "POST",
+      "/v1/endpoints",
+      { name: "k8s", templateId: template.body.id, computeType: "CPU", driver: "kubernetes" },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toContainEqual({ field: "driver", message: expect.stringMatching(/process, docker/) });
+  });
+});
