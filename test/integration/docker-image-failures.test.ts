@@ -54,9 +54,9 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
     rmSync(authDir, { recursive: true, force: true });
   });
 
-  const endpointOf = async (image: string, env: Record<string, string> = {}) => {
+  const endpointOf = async (image: string, env: Record<string, string> = {}, command: string[] = []) => {
     const name = `f-${Math.random().toString(36).slice(2)}`;
-    const template = await cp.call<{ id: string }>("POST", "/v1/templates", { name, imageName: image, env });
+    const template = await cp.call<{ id: string }>("POST", "/v1/templates", { name, imageName: image, env, command });
     const endpoint = await cp.call<{ id: string }>("POST", "/v1/endpoints", {
       name,
       templateId: template.body.id,
@@ -118,6 +118,15 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
       /^image .* cannot be pulled .*; next start in 1000 ms/,
     );
     expect((await cp.call<unknown[]>("GET", `/v1/endpoints/${endpointId}/workers`)).body).toEqual([]);
+    await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
+  });
+
+  it("says why a container cannot run when its command is not in the image", async () => {
+    const endpointId = await endpointOf(ECHO_IMAGE, {}, ["/no/such/worker"]);
+    const { body: job } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/run`, { input: {} });
+    // The init process starts, cannot run the command, and exits: a crash loop that names the command.
+    const queued = await waitingWith(endpointId, job.id, /crash-looping/, "the crash-loop reason");
+    expect(queued.reason).toMatch(/exited with 127: .*exec \/no\/such\/worker failed: No such file or directory/);
     await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
   });
 
