@@ -255,16 +255,28 @@ export class DockerDriver implements WorkerDriver {
         return;
       }
       this.events = undefined;
-      // The engine restarted or the connection dropped: watch again, and catch up with what ended meanwhile.
-      this.reconnect = setTimeout(() => {
-        this.watch()
-          .then(() => this.catchUp())
-          .catch(() => lost());
-      }, 1000);
-      this.reconnect.unref();
+      this.rewatch();
     };
     stream.on("error", lost);
     stream.on("end", lost);
+  }
+
+  /**
+   * The engine restarted or the connection dropped: watches again (every second until the engine
+   * answers), then catches up with what ended meanwhile.
+   */
+  private rewatch(): void {
+    this.reconnect = setTimeout(() => {
+      this.watch().then(
+        () => this.catchUp().catch(() => undefined),
+        () => {
+          if (!this.closed) {
+            this.rewatch();
+          }
+        },
+      );
+    }, 1000);
+    this.reconnect.unref();
   }
 
   private dieEvent(line: string): void {
@@ -283,7 +295,7 @@ export class DockerDriver implements WorkerDriver {
     void this.finish(workerId, attributes[DOCKER_LABELS.endpoint] ?? "", Number.isInteger(code) ? code : null);
   }
 
-  /** After a lost event stream: reports containers that ended while it was down. */
+  /** After a lost event stream: reports the containers that ended while it was down. */
   private async catchUp(): Promise<void> {
     const containers = await this.docker.listContainers({
       all: true,
