@@ -11,11 +11,12 @@
 # range. It listens only on a unix socket, with its own data and exec roots, so that it never collides
 # with a system Docker. Settings (environment):
 #   RUNFLEET_DOCKER_RUN    socket, pid file and exec root     (default /run/runfleet)
-#   RUNFLEET_DOCKER_DATA   images and containers              (default /var/lib/runfleet-docker)
+#   RUNFLEET_DOCKER_DATA   images and containers              (default ~/.cache/runfleet/docker-data, so
+#                          that CI keeps the built worker images between runs)
 set -euo pipefail
 
 RUN_DIR="${RUNFLEET_DOCKER_RUN:-/run/runfleet}"
-DATA_DIR="${RUNFLEET_DOCKER_DATA:-/var/lib/runfleet-docker}"
+DATA_DIR="${RUNFLEET_DOCKER_DATA:-$HOME/.cache/runfleet/docker-data}"
 SOCKET="$RUN_DIR/docker.sock"
 PID_FILE="$RUN_DIR/dockerd.pid"
 LOG_FILE="$RUN_DIR/dockerd.log"

@@ -13,13 +13,13 @@
 #   RUNFLEET_REGISTRY_PORT       (default 5000)
 #   RUNFLEET_REGISTRY_USER       (default runfleet)
 #   RUNFLEET_REGISTRY_PASSWORD   (default runfleet-registry)
-#   RUNFLEET_REGISTRY_DIR        storage, config and pid file (default /var/lib/runfleet-registry)
+#   RUNFLEET_REGISTRY_DIR        storage, config and pid file (default ~/.cache/runfleet/registry)
 set -euo pipefail
 
 PORT="${RUNFLEET_REGISTRY_PORT:-5000}"
 USER_NAME="${RUNFLEET_REGISTRY_USER:-runfleet}"
 PASSWORD="${RUNFLEET_REGISTRY_PASSWORD:-runfleet-registry}"
-DIR="${RUNFLEET_REGISTRY_DIR:-/var/lib/runfleet-registry}"
+DIR="${RUNFLEET_REGISTRY_DIR:-$HOME/.cache/runfleet/registry}"
 ADDRESS="127.0.0.1:$PORT"
 PID_FILE="$DIR/registry.pid"
 

@@ -5,7 +5,9 @@ import type { DriverWorker, WorkerDriver, WorkerExit, WorkerLogLine, WorkerSpec 
 export const DOCKER_LABELS = {
   /** The control-plane instance that owns the container (kept in its data directory across restarts). */
   instance: "org.runfleet.instance",
+  /** The endpoint the worker serves. */
   endpoint: "org.runfleet.endpoint",
+  /** The worker's id, as the control plane's store knows it. */
   worker: "org.runfleet.worker",
   /** When the worker was started, in ms since the epoch (the engine's own `Created` has seconds only). */
   startedAt: "org.runfleet.started-at",
@@ -43,6 +45,7 @@ const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 /** Ended workers whose last log lines are kept. */
 const KEPT_ENDED_WORKERS = 500;
 
+/** What is kept of an ended worker once its container is removed. */
 interface Ended {
   exit: number | string | null;
   lines: WorkerLogLine[];
@@ -394,8 +397,11 @@ export class DockerDriver implements WorkerDriver {
 
 /** Settings of the container a worker runs in, besides its spec. */
 export interface ContainerSettings {
+  /** The owning control plane (a label). */
   instanceId: string;
+  /** `host`, `bridge`, or a network's name. */
   networkMode: string;
+  /** When the worker is started, in ms since the epoch (a label). */
   startedAt: number;
 }
 
