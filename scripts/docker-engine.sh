@@ -14,6 +14,8 @@
 #   RUNFLEET_DOCKER_DATA   images and containers              (default ~/.cache/runfleet/docker-data, so
 #                          that CI keeps the built worker images between runs)
 set -euo pipefail
+# shellcheck source=scripts/service-wait.sh
+source "$(dirname "$0")/service-wait.sh"
 
 RUN_DIR="${RUNFLEET_DOCKER_RUN:-/run/runfleet}"
 DATA_DIR="${RUNFLEET_DOCKER_DATA:-$HOME/.cache/runfleet/docker-data}"
@@ -53,16 +55,8 @@ start() {
     --userland-proxy=false \
     >>"$LOG_FILE" 2>&1 </dev/null &
   disown || true
-  for _ in $(seq 1 120); do
-    if answers; then
-      echo "docker engine $(docker version --format '{{.Server.Version}}') answers on $DOCKER_HOST (log: $LOG_FILE)"
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "dockerd did not answer within 60 s; last lines of $LOG_FILE:" >&2
-  tail -n 20 "$LOG_FILE" >&2
-  return 1
+  wait_for_service 60 dockerd "$LOG_FILE" answers || return 1
+  echo "docker engine $(docker version --format '{{.Server.Version}}') answers on $DOCKER_HOST (log: $LOG_FILE)"
 }
 
 stop() {

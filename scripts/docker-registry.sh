@@ -15,6 +15,8 @@
 #   RUNFLEET_REGISTRY_PASSWORD   (default runfleet-registry)
 #   RUNFLEET_REGISTRY_DIR        storage, config and pid file (default ~/.cache/runfleet/registry)
 set -euo pipefail
+# shellcheck source=scripts/service-wait.sh
+source "$(dirname "$0")/service-wait.sh"
 
 PORT="${RUNFLEET_REGISTRY_PORT:-5000}"
 USER_NAME="${RUNFLEET_REGISTRY_USER:-runfleet}"
@@ -60,16 +62,8 @@ EOF
   docker-registry serve "$DIR/config.yml" >>"$DIR/registry.log" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
   disown || true
-  for _ in $(seq 1 60); do
-    if answers; then
-      echo "registry answers on $ADDRESS (user $USER_NAME; log: $DIR/registry.log)"
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "the registry did not answer within 30 s; last lines of $DIR/registry.log:" >&2
-  tail -n 20 "$DIR/registry.log" >&2
-  return 1
+  wait_for_service 30 "the registry" "$DIR/registry.log" answers || return 1
+  echo "registry answers on $ADDRESS (user $USER_NAME; log: $DIR/registry.log)"
 }
 
 stop() {
