@@ -15,6 +15,8 @@ import {
 import { eventually } from "../support/workers.js";
 
 const run = (await requireDockerEngine()) && (await requireTestRegistry());
+/** An engine with the NVIDIA runtime would hand out the GPU: the GPU failure case needs one without. */
+const engineHasNvidia = run && "nvidia" in ((await docker.info()) as { Runtimes: Record<string, unknown> }).Runtimes;
 
 interface JobStatus {
   id: string;
@@ -38,6 +40,8 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
       driver: "docker",
       dockerHost: DOCKER_HOST,
       dockerAuthFile: authFile,
+      // Declared GPUs on an engine without the NVIDIA container toolkit: the device request must fail.
+      gpus: "NVIDIA L4:1",
       autoscalerTickMs: 100,
       workerStopGraceMs: 2000,
     });
@@ -54,7 +58,12 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
     rmSync(authDir, { recursive: true, force: true });
   });
 
-  const endpointOf = async (image: string, env: Record<string, string> = {}, command: string[] = []) => {
+  const endpointOf = async (
+    image: string,
+    env: Record<string, string> = {},
+    command: string[] = [],
+    settings: Record<string, unknown> = {},
+  ) => {
     const name = `f-${Math.random().toString(36).slice(2)}`;
     const template = await cp.call<{ id: string }>("POST", "/v1/templates", { name, imageName: image, env, command });
     const endpoint = await cp.call<{ id: string }>("POST", "/v1/endpoints", {
@@ -63,6 +72,7 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
       computeType: "CPU",
       workersMax: 1,
       idleTimeout: 1,
+      ...settings,
     });
     expect(endpoint.status).toBe(201);
     return endpoint.body.id;
@@ -129,6 +139,20 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
     expect(queued.reason).toMatch(/exited with 127: .*exec \/no\/such\/worker failed: No such file or directory/);
     await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
   });
+
+  it.skipIf(engineHasNvidia)(
+    "asks the engine for the worker's GPUs, and says so when it cannot give them",
+    async () => {
+      const endpointId = await endpointOf(ECHO_IMAGE, {}, [], { computeType: "GPU", gpuCount: 1 });
+      const { body: job } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/run`, { input: {} });
+      const queued = await waitingWith(endpointId, job.id, /cannot be started/, "the GPU start failure");
+      expect(queued.reason).toMatch(/could not select device driver "nvidia" with capabilities: \[\[gpu\]\]/);
+      // Its GPU went back to the inventory.
+      const inventory = (await cp.call<{ workerId: string | null }[]>("GET", "/v1/gpus")).body;
+      expect(inventory.every((gpu) => gpu.workerId === null)).toBe(true);
+      await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
+    },
+  );
 
   it("reports a container that exits at once as crash-looping, on the endpoint and its jobs, with back-off", async () => {
     const endpointId = await endpointOf(ECHO_IMAGE, { ECHO_EXIT_AT_START: "1" });
