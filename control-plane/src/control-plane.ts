@@ -212,7 +212,12 @@ export async function createControlPlane(
         metricsText: () => prometheus.render(),
         isShuttingDown: () => shuttingDown,
       }),
-      ...managementHandlers({ endpoints, templates, apiKeys }),
+      ...managementHandlers({
+        endpoints,
+        templates,
+        apiKeys,
+        endpointReason: (endpointId) => autoscaler.endpointReason(endpointId),
+      }),
       ...jobHandlers({
         endpoints,
         jobs,

@@ -107,6 +107,8 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
       input: { message: "pulled" },
     });
     expect(body).toMatchObject({ status: "COMPLETED", output: { echo: { message: "pulled" } } });
+    // A healthy endpoint has no reason to show.
+    expect((await cp.call<{ reason?: string }>("GET", `/v1/endpoints/${endpointId}`)).body.reason).toBeUndefined();
     expect((await docker.getImage(pushed).inspect()).RepoTags).toContain(pushed);
     await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
   });
@@ -118,6 +120,11 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
     const queued = await waitingWith(endpointId, job.id, /cannot be pulled/, "the image-pull reason");
     expect(queued.status).toBe("IN_QUEUE");
     expect(queued.reason).toContain(`image ${missing} cannot be pulled from ${TEST_REGISTRY.address} as runfleet`);
+    // The endpoint itself says so too.
+    const shown = await cp.call<{ reason?: string }>("GET", `/v1/endpoints/${endpointId}`);
+    expect(shown.body.reason).toMatch(
+      /^the endpoint's workers cannot be started, retrying with back-off: image .* cannot be pulled/,
+    );
     // Back-off, not a hot loop: each retry waits longer than the one before.
     const delays = await eventually(async () => {
       const list = await backoffs(endpointId);
@@ -160,6 +167,8 @@ describe.runIf(run)("docker workers: registry credentials, and images that canno
     const queued = await waitingWith(endpointId, job.id, /crash-looping/, "the crash-loop reason");
     expect(queued.status).toBe("IN_QUEUE");
     expect(queued.reason).toMatch(/exited with 1: echo worker: ECHO_EXIT_AT_START=1/);
+    const shown = await cp.call<{ reason?: string }>("GET", `/v1/endpoints/${endpointId}`);
+    expect(shown.body.reason).toMatch(/crash-looping \(UNHEALTHY\).*exited with 1/);
     const health = await cp.call<{ workers: { unhealthy: number } }>("GET", `/v2/${endpointId}/health`);
     expect(health.body.workers.unhealthy).toBe(1);
     const delays = await backoffs(endpointId);
