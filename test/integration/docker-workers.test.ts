@@ -10,7 +10,7 @@ import {
   removeContainersOf,
   requireDockerEngine,
 } from "../support/docker-engine.js";
-import { eventually } from "../support/workers.js";
+import { eventually, samplePeak } from "../support/workers.js";
 
 const run = await requireDockerEngine([ECHO_IMAGE, PYTHON_IMAGE]);
 
@@ -71,14 +71,7 @@ describe.runIf(run)("endpoints whose workers are Docker containers", () => {
       idleTimeout: 1,
     });
     expect(await endpointContainers(endpointId)).toEqual([]);
-    let peak = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        peak = Math.max(peak, (await endpointContainers(endpointId)).length);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+    const sampler = samplePeak(async () => (await endpointContainers(endpointId)).length, 50);
     const ids = await Promise.all(
       Array.from({ length: 9 }, async (_, i) => {
         const { body } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/run`, {
@@ -102,8 +95,7 @@ describe.runIf(run)("endpoints whose workers are Docker containers", () => {
     }
     expect(workers.size).toBeGreaterThan(1);
     await eventually(async () => ((await workerCount(endpointId)) === 0 ? true : undefined), 30_000, "scale to zero");
-    sampling = false;
-    await sampler;
+    const peak = await sampler.stop();
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(3);
     await eventually(async () => ((await endpointContainers(endpointId)).length === 0 ? true : undefined), 10_000);
