@@ -122,10 +122,20 @@ export async function startControlPlane(flags: string[] = []): Promise<BenchCont
   };
 }
 
+/** The echo worker's container image, built by scripts/worker-images.sh. */
+export const ECHO_IMAGE = "runfleet/echo-worker:dev";
+
+/** What runs the echo worker: its command on this host (process driver), or its image (docker driver). */
+export type EchoTemplate = { command: string[] } | { imageName: string };
+
 /** Creates a CPU endpoint running the echo worker. */
-export async function echoEndpoint(cp: BenchControlPlane, settings: Record<string, unknown> = {}): Promise<string> {
+export async function echoEndpoint(
+  cp: BenchControlPlane,
+  settings: Record<string, unknown> = {},
+  runs: EchoTemplate = { command: ECHO },
+): Promise<string> {
   const name = `bench-${Math.random().toString(36).slice(2)}`;
-  const template = await cp.call<{ id: string }>("POST", "/v1/templates", { name, command: ECHO });
+  const template = await cp.call<{ id: string }>("POST", "/v1/templates", { name, ...runs });
   const endpoint = await cp.call<{ id: string }>("POST", "/v1/endpoints", {
     name,
     templateId: template.id,

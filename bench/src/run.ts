@@ -10,13 +10,18 @@
  * - backlog: a 1,000,000-job backlog drains without errors (BENCH_BACKLOG sets another size);
  * - cold start: scale from zero to the first result through the process driver;
  * - FlashBoot: resume of a standby to the first result;
- * - reaction: time from the enqueue that needs a worker to the autoscaler's start decision.
+ * - reaction: time from the enqueue that needs a worker to the autoscaler's start decision;
+ * - docker (only with BENCH_ONLY=docker, or listed in it): cold start (container create + start + first
+ *   result) and FlashBoot resume (unpause to first result) for the TS worker image.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import {
   type BenchControlPlane,
+  ECHO,
+  ECHO_IMAGE,
+  type EchoTemplate,
   echoEndpoint,
   killAll,
   percentile,
@@ -184,60 +189,123 @@ async function memoryAndBacklog(): Promise<void> {
   }
 }
 
+/** How a start-up scenario runs the echo worker, and the names and targets of its figures. */
+interface StartScenario {
+  cp: BenchControlPlane;
+  runs: EchoTemplate;
+  /**
+   * Names of the figures. They differ outside parentheses from every other scenario's, because an
+   * earlier report's rows are matched on that part when a later run keeps them.
+   */
+  names: { coldP50: string; coldP90: string; resumeP50: string };
+  /** Prefix of its labels in the chart ("" for the process driver, whose labels came first). */
+  chartPrefix: string;
+  coldTarget?: { op: "<"; value: number };
+  resumeTarget?: { op: "<"; value: number };
+}
+
+/** Scale from zero to the first result, once per fresh endpoint; returns the reaction times too. */
+async function measureColdStart(scenario: StartScenario, count: number): Promise<number[]> {
+  const { cp } = scenario;
+  const cold: number[] = [];
+  const reaction: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const endpointId = await echoEndpoint(cp, { idleTimeout: 1 }, scenario.runs);
+    const t0 = performance.now();
+    const submittedAt = Date.now();
+    const result = await cp.call<{ status: string }>("POST", `/v2/${endpointId}/runsync`, { input: {} });
+    cold.push(performance.now() - t0);
+    if (result.status !== "COMPLETED") {
+      throw new Error(`cold start job ended ${result.status}`);
+    }
+    const events = await cp.call<{ action: string; at: string }[]>("GET", `/v1/endpoints/${endpointId}/scaling-events`);
+    const start = events.find((e) => e.action === "start_worker");
+    if (start) {
+      reaction.push(Date.parse(start.at) - submittedAt);
+    }
+    await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
+  }
+  report(scenario.names.coldP50, percentile(cold, 0.5), "ms", scenario.coldTarget);
+  report(scenario.names.coldP90, percentile(cold, 0.9), "ms");
+  chart.push({ label: `${scenario.chartPrefix}cold start p50`, ms: percentile(cold, 0.5) });
+  return reaction;
+}
+
+/** Resume of a FlashBoot standby to the first result, `count` times on one endpoint. */
+async function measureResume(scenario: StartScenario, count: number): Promise<void> {
+  const { cp } = scenario;
+  const resume: number[] = [];
+  const endpointId = await echoEndpoint(cp, { idleTimeout: 1, flashboot: true }, scenario.runs);
+  await cp.call("POST", `/v2/${endpointId}/runsync`, { input: {} });
+  for (let i = 0; i < count; i++) {
+    for (let tries = 0; ; tries++) {
+      const workers = await cp.call<{ status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
+      if (workers[0]?.status === "STANDBY") {
+        break;
+      }
+      if (tries > 200) {
+        throw new Error("no standby");
+      }
+      await sleep(50);
+    }
+    const t0 = performance.now();
+    await cp.call("POST", `/v2/${endpointId}/runsync`, { input: {} });
+    resume.push(performance.now() - t0);
+  }
+  await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
+  report(scenario.names.resumeP50, percentile(resume, 0.5), "ms", scenario.resumeTarget);
+  chart.push({ label: `${scenario.chartPrefix}FlashBoot resume p50`, ms: percentile(resume, 0.5) });
+}
+
 async function coldStarts(): Promise<void> {
   const cp = await startControlPlane(["--autoscaler-tick-ms", "100"]);
   try {
-    const cold: number[] = [];
-    const reaction: number[] = [];
-    for (let i = 0; i < n(20); i++) {
-      const endpointId = await echoEndpoint(cp, { idleTimeout: 1 });
-      const t0 = performance.now();
-      const submittedAt = Date.now();
-      const result = await cp.call<{ status: string }>("POST", `/v2/${endpointId}/runsync`, { input: {} });
-      cold.push(performance.now() - t0);
-      if (result.status !== "COMPLETED") {
-        throw new Error(`cold start job ended ${result.status}`);
-      }
-      const events = await cp.call<{ action: string; at: string }[]>(
-        "GET",
-        `/v1/endpoints/${endpointId}/scaling-events`,
-      );
-      const start = events.find((e) => e.action === "start_worker");
-      if (start) {
-        reaction.push(Date.parse(start.at) - submittedAt);
-      }
-      await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
-    }
-    report("cold start, scale from zero to first result (TS worker, process driver) p50", percentile(cold, 0.5), "ms", {
-      op: "<",
-      value: 500,
-    });
-    report("cold start p90", percentile(cold, 0.9), "ms");
+    const scenario: StartScenario = {
+      cp,
+      runs: { command: ECHO },
+      names: {
+        coldP50: "cold start, scale from zero to first result (TS worker, process driver) p50",
+        coldP90: "cold start p90",
+        resumeP50: "FlashBoot resume to first result p50",
+      },
+      chartPrefix: "",
+      coldTarget: { op: "<", value: 500 },
+      resumeTarget: { op: "<", value: 50 },
+    };
+    const reaction = await measureColdStart(scenario, n(20));
     report("reaction: enqueue to worker start decision, max", Math.max(...reaction), "ms", { op: "<=", value: 100 });
-    chart.push({ label: "cold start p50", ms: percentile(cold, 0.5) });
-
-    const resume: number[] = [];
-    const endpointId = await echoEndpoint(cp, { idleTimeout: 1, flashboot: true });
-    await cp.call("POST", `/v2/${endpointId}/runsync`, { input: {} });
-    for (let i = 0; i < n(15); i++) {
-      for (let tries = 0; ; tries++) {
-        const workers = await cp.call<{ status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
-        if (workers[0]?.status === "STANDBY") {
-          break;
-        }
-        if (tries > 200) {
-          throw new Error("no standby");
-        }
-        await sleep(50);
-      }
-      const t0 = performance.now();
-      await cp.call("POST", `/v2/${endpointId}/runsync`, { input: {} });
-      resume.push(performance.now() - t0);
-    }
-    report("FlashBoot resume to first result p50", percentile(resume, 0.5), "ms", { op: "<", value: 50 });
-    chart.push({ label: "FlashBoot resume p50", ms: percentile(resume, 0.5) });
+    await measureResume(scenario, n(15));
   } finally {
     killAll();
+    await cp.stop();
+  }
+}
+
+/**
+ * The same start-up figures with the docker driver: cold start is container create + start + the
+ * worker's first result; FlashBoot resume is unpause to the first result. Needs DOCKER_HOST and the
+ * echo worker's image (scripts/worker-images.sh).
+ */
+async function dockerStarts(): Promise<void> {
+  const cp = await startControlPlane(["--autoscaler-tick-ms", "100", "--driver", "docker"]);
+  try {
+    const scenario: StartScenario = {
+      cp,
+      runs: { imageName: ECHO_IMAGE },
+      names: {
+        coldP50: "docker cold start, container create + start + first result (TS worker image) p50",
+        coldP90: "docker cold start p90",
+        resumeP50: "docker FlashBoot resume, unpause to first result (TS worker image) p50",
+      },
+      chartPrefix: "docker ",
+      resumeTarget: { op: "<", value: 50 },
+    };
+    await measureColdStart(scenario, n(20));
+    await measureResume(scenario, n(15));
+    notes.push(
+      `Docker (${new Date().toISOString().slice(0, 10)}): containers on host networking with an init process, the image already on the engine (no pull); Debian's docker.io engine with overlay2.`,
+    );
+  } finally {
     await cp.stop();
   }
 }
@@ -264,6 +332,24 @@ function earlierRows(path: string): Row[] {
     .filter((row) => !rowsNow.has(scenario(row.metric)));
 }
 
+/** Bars of an earlier report's chart for scenarios not run this time. */
+function earlierChart(path: string): { label: string; ms: number }[] {
+  if (!existsSync(path)) {
+    return [];
+  }
+  const text = readFileSync(path, "utf8");
+  const labels = /x-axis \[(.*)\]/.exec(text)?.[1];
+  const bars = /\bbar \[(.*)\]/.exec(text)?.[1];
+  if (!labels || !bars) {
+    return [];
+  }
+  const values = bars.split(",").map(Number);
+  const now = new Set(chart.map((c) => c.label));
+  return [...labels.matchAll(/"([^"]*)"/g)]
+    .map((match, i) => ({ label: match[1] ?? "", ms: values[i] ?? Number.NaN }))
+    .filter((bar) => !now.has(bar.label) && Number.isFinite(bar.ms));
+}
+
 /** Context for the figures, written with every report. */
 const READING = [
   "## Reading the figures",
@@ -281,6 +367,7 @@ function writeReport(): void {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const path = join(ROOT, "docs/benchmarks.md");
   rows.unshift(...earlierRows(path));
+  chart.unshift(...earlierChart(path));
   if (existsSync(path)) {
     const kinds = new Set(notes.map((note) => note.split(":")[0]));
     const kept = readFileSync(path, "utf8")
@@ -295,6 +382,9 @@ function writeReport(): void {
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpu}), Node ${process.version},`,
     "the control plane as its own process with the embedded SQLite store (WAL), clients and workers on the same machine.",
     SCALE !== 1 ? `Sizes scaled by BENCH_SCALE=${SCALE}.` : "",
+    process.env.BENCH_ONLY
+      ? `That run measured only BENCH_ONLY=${process.env.BENCH_ONLY}; the other rows are kept from earlier runs.`
+      : "",
     "",
     "| Metric | Result | Target | Met |",
     "|---|---|---|---|",
@@ -339,6 +429,9 @@ try {
   }
   if (selected.includes("memory")) {
     await memoryAndBacklog();
+  }
+  if (selected.includes("docker")) {
+    await dockerStarts();
   }
 } finally {
   writeReport();

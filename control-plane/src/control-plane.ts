@@ -5,7 +5,7 @@ import type { Hono } from "hono";
 import { Authenticator } from "./auth/authenticator.js";
 import { Autoscaler } from "./autoscaler/autoscaler.js";
 import { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig } from "./config/config.js";
-import { ProcessDriver } from "./drivers/process-driver.js";
+import { createDriverSet } from "./drivers/driver-set.js";
 import { ControlPlaneError } from "./errors/control-plane-error.js";
 import { detectGpus, GpuInventory, parseDeclaredGpus } from "./gpus/gpu-inventory.js";
 import { createApp } from "./http/app.js";
@@ -27,6 +27,7 @@ import { PrometheusRegistry } from "./metrics/prometheus-registry.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
 import { type Clock, systemClock } from "./util/clock.js";
+import { newId } from "./util/ids.js";
 import { WebhookDispatcher } from "./webhooks/webhook-dispatcher.js";
 import { waitReason } from "./workers/wait-reason.js";
 import { WorkerRegistry, workerStatus } from "./workers/worker-registry.js";
@@ -75,10 +76,15 @@ export async function createControlPlane(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const store = new SqliteStore({ path: join(config.dataDir, "runfleet.sqlite"), synchronous: config.storeSync });
+  let closeDrivers = async () => {};
   try {
     const authenticator = new Authenticator(store, clock);
     const templates = new TemplateService(store, clock);
-    const endpoints = new EndpointService(store, clock);
+    // The instance id labels this control plane's containers; kept, so that a restart adopts them.
+    const instanceId = dataDirSecret(config.dataDir, "instance-id", () => newId("cp"));
+    const drivers = await createDriverSet(config, instanceId, logger.child({ component: "drivers" }));
+    closeDrivers = () => drivers.close();
+    const endpoints = new EndpointService(store, clock, Object.keys(drivers.byKind));
     const apiKeys = new ApiKeyService(store, clock, authenticator);
     templates.onChange((template) => {
       endpoints.rollTemplate(template.id).catch((error) => logger.error({ err: error }, "template roll-over failed"));
@@ -91,7 +97,9 @@ export async function createControlPlane(
       store,
       clock,
       {
-        secret: config.webhookSecret ?? webhookSecretFile(config.dataDir),
+        secret:
+          config.webhookSecret ??
+          dataDirSecret(config.dataDir, "webhook-secret", () => randomBytes(32).toString("base64url")),
         maxAttempts: config.webhookMaxAttempts,
         retryBaseMs: config.webhookRetryBaseMs,
         timeoutMs: config.webhookTimeoutMs,
@@ -173,7 +181,6 @@ export async function createControlPlane(
         autoscaler.notify(change.endpoint.id);
       }
     });
-    const processDriver = new ProcessDriver({ stateDir: config.dataDir, cwd: process.cwd() });
     const autoscaler: Autoscaler = new Autoscaler({
       store,
       clock,
@@ -181,8 +188,8 @@ export async function createControlPlane(
       jobs,
       workers,
       gpus,
-      driverFor: () => processDriver,
-      drivers: [processDriver],
+      driverFor: (endpoint) => drivers.driverFor(endpoint),
+      drivers: drivers.all,
       endpoint: (id) => endpointCache.get(id),
       endpoints: () => [...endpointCache.values()],
       template: (id) => templates.get(id),
@@ -205,7 +212,12 @@ export async function createControlPlane(
         metricsText: () => prometheus.render(),
         isShuttingDown: () => shuttingDown,
       }),
-      ...managementHandlers({ endpoints, templates, apiKeys }),
+      ...managementHandlers({
+        endpoints,
+        templates,
+        apiKeys,
+        endpointReason: (endpointId) => autoscaler.endpointReason(endpointId),
+      }),
       ...jobHandlers({
         endpoints,
         jobs,
@@ -250,8 +262,11 @@ export async function createControlPlane(
         jobs,
         baseUrl: () => baseUrl,
         pingIntervalMs,
-        readLogs: async (workerId, tail) =>
-          workers.find(workerId)?.driver === "external" ? [] : processDriver.logs(workerId, tail),
+        readLogs: async (workerId, tail) => {
+          const kind = workers.find(workerId)?.driver;
+          const driver = kind === undefined || kind === "external" ? undefined : drivers.byKind[kind];
+          return driver ? driver.logs(workerId, tail) : [];
+        },
         stopWorker: (workerId) => autoscaler.removeWorker(workerId, "removed through the API"),
       }),
       ...observabilityHandlers({ store, clock, endpoints, workers, recorder, gpus }),
@@ -343,6 +358,8 @@ export async function createControlPlane(
         const endpoint = await endpoints.create({
           name: "echo",
           templateId: template.id,
+          // Its template is a command on this host, whichever driver is the default.
+          driver: "process",
           computeType: "CPU",
           workersMin: 0,
           workersMax: 3,
@@ -353,7 +370,7 @@ export async function createControlPlane(
       close: async () => {
         shuttingDown = true;
         await autoscaler.stop(config.stopWorkersOnShutdown);
-        await processDriver.close();
+        await drivers.close();
         jobs.stop();
         webhooks.stop();
         recorder.stop();
@@ -362,6 +379,7 @@ export async function createControlPlane(
     };
     return controlPlane;
   } catch (error) {
+    await closeDrivers();
     await store.close();
     if (ControlPlaneError.is(error)) {
       throw new Error(`cannot start: ${error.message}`, { cause: error });
@@ -370,15 +388,18 @@ export async function createControlPlane(
   }
 }
 
-/** Reads the webhook signing secret kept in the data directory, creating it on first start. */
-function webhookSecretFile(dataDir: string): string {
-  const path = join(dataDir, "webhook-secret");
+/**
+ * Reads a value kept in the data directory (the webhook signing secret, the instance id), creating it
+ * with `create` on first start.
+ */
+function dataDirSecret(dataDir: string, file: string, create: () => string): string {
+  const path = join(dataDir, file);
   try {
     return readFileSync(path, "utf8").trim();
   } catch {
     mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(32).toString("base64url");
-    writeFileSync(path, `${secret}\n`, { mode: 0o600 });
-    return secret;
+    const value = create();
+    writeFileSync(path, `${value}\n`, { mode: 0o600 });
+    return value;
   }
 }

@@ -6,6 +6,17 @@
  */
 export { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig, readConfig } from "./config/config.js";
 export { type ControlPlane, type ControlPlaneOverrides, createControlPlane } from "./control-plane.js";
+export {
+  type ContainerSettings,
+  containerSpec,
+  DOCKER_LABELS,
+  DockerDriver,
+  type DockerDriverOptions,
+  parseDockerAuths,
+  parseLogFrames,
+  type RegistryCredentials,
+  registryOf,
+} from "./drivers/docker-driver.js";
 export { ProcessDriver, type ProcessDriverOptions } from "./drivers/process-driver.js";
 export type { DriverWorker, WorkerDriver, WorkerExit, WorkerLogLine, WorkerSpec } from "./drivers/worker-driver.js";
 export { ControlPlaneError, type ErrorCode } from "./errors/control-plane-error.js";

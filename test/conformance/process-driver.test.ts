@@ -24,6 +24,8 @@ describeWorkerDriverConformance("process", async () => {
   return {
     driver: make(),
     restart: async () => make(),
+    node: process.execPath,
+    image: null,
     isPaused: (workerId) => {
       const pid = pidOf(workerId);
       if (pid === undefined) {

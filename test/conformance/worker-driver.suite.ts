@@ -18,18 +18,23 @@ export interface DriverHarness {
   /** A new driver on the same state, as after a control-plane restart. */
   restart: () => Promise<WorkerDriver>;
   /** Whether the worker's process (or container) is frozen. */
-  isPaused: (workerId: string) => boolean;
+  isPaused: (workerId: string) => boolean | Promise<boolean>;
+  /** How a worker runs Node: the host's binary for the process driver, `node` in an image for containers. */
+  node: string;
+  /** The image workers run from (container drivers), or null. */
+  image: string | null;
   cleanup: () => Promise<void>;
 }
 
 let sequence = 0;
-const spec = (env: Record<string, string> = {}): WorkerSpec => {
-  const workerId = `wk_conf${sequence++}`;
+const newSpec = (harness: DriverHarness, env: Record<string, string> = {}): WorkerSpec => {
+  // Unique across runs too: container names outlive a crashed test run.
+  const workerId = `wk_conf${process.pid}x${sequence++}`;
   return {
     workerId,
     endpointId: "ep_conf",
-    command: [process.execPath, "-e", SCRIPT],
-    image: null,
+    command: [harness.node, "-e", SCRIPT],
+    image: harness.image,
     env: { RUNFLEET_WORKER_ID: workerId, ...env },
     gpuIds: [],
     cpuLimit: null,
@@ -43,6 +48,7 @@ export function describeWorkerDriverConformance(name: string, makeHarness: () =>
   describe(`WorkerDriver conformance: ${name}`, () => {
     let harness: DriverHarness;
     const exits: WorkerExit[] = [];
+    const spec = (env: Record<string, string> = {}) => newSpec(harness, env);
 
     beforeEach(async () => {
       harness = await makeHarness();
@@ -84,7 +90,7 @@ export function describeWorkerDriverConformance(name: string, makeHarness: () =>
     it("kills a worker that ignores the graceful signal after the grace period", async () => {
       const worker = {
         ...spec(),
-        command: [process.execPath, "-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);"],
+        command: [harness.node, "-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);"],
       };
       await harness.driver.start(worker);
       await new Promise((r) => setTimeout(r, 200));
@@ -98,7 +104,11 @@ export function describeWorkerDriverConformance(name: string, makeHarness: () =>
       const worker = spec();
       await harness.driver.start(worker);
       await harness.driver.pause(worker.workerId);
-      await eventually(() => (harness.isPaused(worker.workerId) ? true : undefined), 3000, "the worker to freeze");
+      await eventually(
+        async () => ((await harness.isPaused(worker.workerId)) ? true : undefined),
+        3000,
+        "the worker to freeze",
+      );
       expect((await harness.driver.list()).find((w) => w.workerId === worker.workerId)?.state).toBe("paused");
       const before = (await harness.driver.logs(worker.workerId, 1000)).length;
       await new Promise((r) => setTimeout(r, 300));

@@ -4,7 +4,7 @@ import {
   startTestControlPlane,
   type TestControlPlane,
 } from "../support/control-plane-process.js";
-import { eventually, NODE } from "../support/workers.js";
+import { eventually, NODE, samplePeak } from "../support/workers.js";
 
 const ECHO = [NODE, "examples/echo-worker/dist/worker.js"];
 
@@ -61,14 +61,7 @@ describe("autoscaling with the process driver", () => {
 
   it("scales 0 → N → 0 under a burst without exceeding workersMax", async () => {
     const endpointId = await endpoint({ scalerType: "REQUEST_COUNT", scalerValue: 1, workersMax: 3, idleTimeout: 1 });
-    let peak = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        peak = Math.max(peak, (await workers(endpointId)).length);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    })();
+    const sampler = samplePeak(async () => (await workers(endpointId)).length);
     const ids = await Promise.all(Array.from({ length: 9 }, (_, i) => submit(endpointId, { sleepMs: 400, i })));
     for (const id of ids) {
       await finished(endpointId, id);
@@ -78,9 +71,7 @@ describe("autoscaling with the process driver", () => {
       15_000,
       "scale to zero",
     );
-    sampling = false;
-    await sampler;
-    expect(peak).toBe(3);
+    expect(await sampler.stop()).toBe(3);
     const events = (await cp.call<{ action: string }[]>("GET", `/v1/endpoints/${endpointId}/scaling-events`)).body;
     expect(events.filter((e) => e.action === "start_worker")).toHaveLength(3);
     expect(events.filter((e) => e.action === "stop_worker")).toHaveLength(3);

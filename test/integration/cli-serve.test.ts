@@ -51,6 +51,18 @@ describe("runfleet serve, as a new user runs it", () => {
     expect(result.stderr).toMatch(/--port \(RUNFLEET_PORT\)/);
   });
 
+  it("with the docker driver and no engine, exits with a message that says what to start", () => {
+    const socket = join(dataDir, "no-engine.sock");
+    const result = spawnSync(
+      NODE,
+      [RUNFLEET_BIN, "serve", "--port", "0", "--data-dir", dataDir, "--driver", "docker"],
+      { encoding: "utf8", env: { ...process.env, DOCKER_HOST: `unix://${socket}` } },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`cannot reach a Docker Engine at unix://${socket}`);
+    expect(result.stderr).toMatch(/start dockerd .* or point DOCKER_HOST at a running engine/);
+  });
+
   it("refuses an unknown command with exit code 2 and the usage", () => {
     const result = spawnSync(NODE, [RUNFLEET_BIN, "launch"], { encoding: "utf8" });
     expect(result.status).toBe(2);

@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { requireService, TEST_ADMIN_KEY } from "../support/control-plane-process.js";
-import { freePort, type ServeProcess, startServeProcess } from "../support/control-plane-subprocess.js";
+import {
+  adminCall,
+  expectAllCompleted,
+  freePort,
+  type ServeProcess,
+  startServeProcess,
+} from "../support/control-plane-subprocess.js";
 import { eventually, hasPythonRunpod, startWorker, stopAllWorkers, VENV_PYTHON } from "../support/workers.js";
 
 const HANDLER = "examples/python-runpod-worker/handler.py";
@@ -37,14 +43,7 @@ describe.runIf(run)("a control plane killed with SIGKILL", () => {
     ];
     const env = { RUNFLEET_ADMIN_KEY: TEST_ADMIN_KEY, RUNFLEET_LOG_LEVEL: "warn" };
     serve = await startServeProcess(args, env);
-    const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-      const response = await fetch(`${serve?.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json()) as T };
-    };
+    const call = adminCall(() => serve, TEST_ADMIN_KEY);
     const template = await call<{ id: string }>("POST", "/v1/templates", {
       name: "py",
       command: [VENV_PYTHON, HANDLER],
@@ -83,17 +82,6 @@ describe.runIf(run)("a control plane killed with SIGKILL", () => {
     serve = await startServeProcess(args, env);
 
     // Every acknowledged job is still known, and all of them end COMPLETED (the worker reconnects).
-    for (const id of [slow.body.id, ...queued]) {
-      const done = await eventually(
-        async () => {
-          const { status, body } = await call<{ status: string }>("GET", `/v2/${endpointId}/status/${id}`);
-          expect(status).toBe(200);
-          return body.status === "COMPLETED" ? body : undefined;
-        },
-        40_000,
-        `job ${id} to complete after the restart`,
-      );
-      expect(done.status).toBe("COMPLETED");
-    }
+    await expectAllCompleted(call, endpointId, [slow.body.id, ...queued], 40_000);
   });
 });

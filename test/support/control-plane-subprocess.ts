@@ -1,7 +1,8 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
-import { NODE, REPO_ROOT } from "./workers.js";
+import { expect } from "vitest";
+import { eventually, NODE, REPO_ROOT } from "./workers.js";
 
 /** The built `runfleet` command. */
 export const RUNFLEET_BIN = resolve(REPO_ROOT, "control-plane/dist/bin/runfleet.js");
@@ -95,4 +96,42 @@ export function runNodeScript(
       },
     );
   });
+}
+
+/** A call to the API with the admin key, answering status and parsed body. */
+export type AdminCall = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+
+/**
+ * Calls whichever `runfleet serve` process `current` returns (restart tests replace it), with `key`.
+ */
+export function adminCall(current: () => ServeProcess | undefined, key: string): AdminCall {
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${current()?.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+}
+
+/** Waits, job by job, until every one of `ids` has COMPLETED (each must stay known: 200). */
+export async function expectAllCompleted(
+  call: AdminCall,
+  endpointId: string,
+  ids: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  for (const id of ids) {
+    const done = await eventually(
+      async () => {
+        const { status, body } = await call<{ status: string }>("GET", `/v2/${endpointId}/status/${id}`);
+        expect(status).toBe(200);
+        return body.status === "COMPLETED" ? body : undefined;
+      },
+      timeoutMs,
+      `job ${id} to complete after the restart`,
+    );
+    expect(done.status).toBe("COMPLETED");
+  }
 }

@@ -108,3 +108,28 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A running sample of a count (workers, containers) during a test. */
+export interface PeakSampler {
+  /** Stops sampling and resolves with the highest count seen. */
+  stop: () => Promise<number>;
+}
+
+/** Samples `count` every `everyMs` until stopped, to learn how high it went (a burst's peak of workers). */
+export function samplePeak(count: () => Promise<number>, everyMs = 25): PeakSampler {
+  let peak = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, await count());
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      sampling = false;
+      await sampler;
+      return peak;
+    },
+  };
+}

@@ -39,6 +39,11 @@ interface Crashes {
   count: number;
   until: number;
   reason: string;
+  /**
+   * `start`: the last worker could not even be launched (its image cannot be pulled, say): retrying will
+   * not help until someone acts, so queued jobs say so at once. `crash`: it ran and then died.
+   */
+  kind: "start" | "crash";
 }
 
 /** Base of the crash back-off; doubles per consecutive crash up to {@link MAX_BACKOFF_MS}. */
@@ -134,6 +139,9 @@ export class Autoscaler {
   /** Endpoint-level reason queued jobs wait for (crash loop, no capacity), if any. */
   endpointReason(endpointId: string): string | undefined {
     const crashes = this.crashes.get(endpointId);
+    if (crashes?.kind === "start") {
+      return `the endpoint's workers cannot be started, retrying with back-off: ${crashes.reason}`;
+    }
     if (crashes && crashes.count >= UNHEALTHY_AFTER) {
       return `the endpoint's workers are crash-looping (UNHEALTHY), retrying with back-off: ${crashes.reason}`;
     }
@@ -380,7 +388,7 @@ export class Autoscaler {
       this.deps.observeColdStart("spawn", this.deps.clock.now() - started);
     } catch (error) {
       this.deps.logger.warn({ err: error, workerId: worker.id }, "worker failed to start");
-      this.crashed(endpoint.id, (error as Error).message);
+      this.crashed(endpoint.id, (error as Error).message, "start");
       await this.forget(worker, `could not be started: ${(error as Error).message}`);
     }
   }
@@ -477,17 +485,21 @@ export class Autoscaler {
     const expected = worker.draining && (exit.exit === 0 || exit.exit === "SIGTERM");
     if (!expected) {
       const last = exit.lastLines.at(-1);
-      this.crashed(worker.endpointId, `worker exited with ${exit.exit}${last ? `: ${last.slice(0, 300)}` : ""}`);
+      this.crashed(
+        worker.endpointId,
+        `worker exited with ${exit.exit}${last ? `: ${last.slice(0, 300)}` : ""}`,
+        "crash",
+      );
     }
     await this.forget(worker, expected ? "exited after its last job" : `exited unexpectedly (${exit.exit})`);
     this.notify(worker.endpointId);
   }
 
-  private crashed(endpointId: string, reason: string): void {
+  private crashed(endpointId: string, reason: string, kind: Crashes["kind"]): void {
     const previous = this.crashes.get(endpointId);
     const count = (previous?.count ?? 0) + 1;
     const delay = Math.min(MAX_BACKOFF_MS, BACKOFF_BASE_MS * 2 ** (count - 1));
-    this.crashes.set(endpointId, { count, until: this.deps.clock.now() + delay, reason });
+    this.crashes.set(endpointId, { count, until: this.deps.clock.now() + delay, reason, kind });
     this.deps.logger.warn({ endpointId, crashes: count, backoffMs: delay }, reason);
     void this.record(endpointId, "backoff", null, `${reason}; next start in ${delay} ms (crash ${count})`, {
       crashes: count,

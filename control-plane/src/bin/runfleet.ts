@@ -87,7 +87,10 @@ serve flags (or RUNFLEET_* environment variables):
   --data-dir (RUNFLEET_DATA_DIR)     store and logs               [./.runfleet]
   --admin-key (RUNFLEET_ADMIN_KEY)   admin key to accept          [generated on first start]
   --log-level (RUNFLEET_LOG_LEVEL)   fatal|error|warn|info|debug  [info]
-  --driver (RUNFLEET_DRIVER)         process|docker|kubernetes    [process]
+  --driver (RUNFLEET_DRIVER)         process|docker               [process]
+  --docker-host (DOCKER_HOST)        Docker Engine address        [unix:///var/run/docker.sock]
+  --docker-network (RUNFLEET_DOCKER_NETWORK)      container network  [host]
+  --docker-auth-file (RUNFLEET_DOCKER_AUTH_FILE)  registry logins, as ~/.docker/config.json
   --public-url (RUNFLEET_PUBLIC_URL) URL workers use to reach it  [http://host:port]
 `;
 

@@ -40,6 +40,24 @@ describe("readConfig", () => {
   });
 
   it("refuses a driver that is not built", () => {
-    expect(() => readConfig(["--driver", "docker"], {}, "/srv")).toThrow(/only the process driver/);
+    expect(() => readConfig(["--driver", "kubernetes"], {}, "/srv")).toThrow(
+      /--driver \(RUNFLEET_DRIVER\): must be process or docker/,
+    );
+  });
+
+  it("takes the docker driver's engine from DOCKER_HOST, and its settings from RUNFLEET_DOCKER_*", () => {
+    const config = readConfig(
+      ["--docker-network", "runfleet"],
+      { RUNFLEET_DRIVER: "docker", DOCKER_HOST: "unix:///run/runfleet/docker.sock" },
+      "/srv",
+    );
+    expect(config).toMatchObject({
+      driver: "docker",
+      dockerHost: "unix:///run/runfleet/docker.sock",
+      dockerNetwork: "runfleet",
+    });
+    expect(() => readConfig(["--docker-host", "/var/run/docker.sock"], {}, "/srv")).toThrow(
+      /--docker-host \(DOCKER_HOST\): must be unix:\/\/\/path/,
+    );
   });
 });

@@ -26,12 +26,33 @@ export const configSchema = z.object({
   /** Log level. @defaultValue "info" */
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
-   * Default worker driver for endpoints that do not choose one. Only `process` is built so far; the
-   * contract already names `docker` and `kubernetes`. @defaultValue "process"
+   * Default worker driver for endpoints that do not choose one: `process` runs the template's command on
+   * this host, `docker` runs the template's image as a container. Endpoints may override it with any
+   * driver available here (docker is available whenever its engine answers at start-up).
+   * @defaultValue "process"
    */
   driver: z
-    .enum(["process"], { error: "only the process driver is available (docker and kubernetes are not built yet)" })
+    .enum(["process", "docker"], { error: "must be process or docker (the kubernetes driver is not built yet)" })
     .default("process"),
+  /**
+   * Docker Engine address for the docker driver: `unix:///path/docker.sock` or `tcp://host:port`. When
+   * absent, the default socket `/var/run/docker.sock` is used.
+   */
+  dockerHost: z
+    .string()
+    .regex(/^(unix:\/\/\/.+|tcp:\/\/[^/]+)$/, "must be unix:///path/to/docker.sock or tcp://host:port")
+    .optional(),
+  /**
+   * Network mode of worker containers (`host`, `bridge`, or a network's name). With a bridge network,
+   * set `publicUrl` to an address the containers can reach. When absent: `host`, where workers reach the
+   * control plane on 127.0.0.1.
+   */
+  dockerNetwork: z.string().min(1).optional(),
+  /**
+   * A Docker CLI configuration file (as `docker login` writes `~/.docker/config.json`) whose `auths`
+   * give the registry credentials the docker driver pulls images with.
+   */
+  dockerAuthFile: z.string().min(1).optional(),
   /** URL workers use to reach this control plane; derived from host and port when absent. */
   publicUrl: z.url().optional(),
   /** Largest body for management requests, in bytes. @defaultValue 1048576 */
@@ -96,6 +117,9 @@ const ENV_NAMES: Record<keyof ControlPlaneOptions, string> = {
   adminKey: "RUNFLEET_ADMIN_KEY",
   logLevel: "RUNFLEET_LOG_LEVEL",
   driver: "RUNFLEET_DRIVER",
+  dockerHost: "DOCKER_HOST",
+  dockerNetwork: "RUNFLEET_DOCKER_NETWORK",
+  dockerAuthFile: "RUNFLEET_DOCKER_AUTH_FILE",
   publicUrl: "RUNFLEET_PUBLIC_URL",
   maxBodyBytes: "RUNFLEET_MAX_BODY_BYTES",
   jobLeaseMs: "RUNFLEET_JOB_LEASE_MS",

@@ -12,8 +12,16 @@ import { toIso, toIsoOrNull } from "../util/clock.js";
 type Schemas = components["schemas"];
 
 /** A stored endpoint as the API shows it. */
-export function presentEndpoint(endpoint: EndpointRecord): Schemas["Endpoint"] {
-  return { ...endpoint, createdAt: toIso(endpoint.createdAt), updatedAt: toIso(endpoint.updatedAt) };
+export function presentEndpoint(endpoint: EndpointRecord, reason?: string): Schemas["Endpoint"] {
+  const view: Schemas["Endpoint"] = {
+    ...endpoint,
+    createdAt: toIso(endpoint.createdAt),
+    updatedAt: toIso(endpoint.updatedAt),
+  };
+  if (reason !== undefined) {
+    view.reason = reason;
+  }
+  return view;
 }
 
 /** A stored template as the API shows it. */

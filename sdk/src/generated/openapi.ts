@@ -1112,6 +1112,13 @@ export interface components {
              * @example 1
              */
             version: number;
+            /**
+             * @description Present while the endpoint's workers cannot run: why (an image that cannot be pulled, a worker
+             *     that cannot be started, a crash loop), as its queued jobs also say. Starts are retried with
+             *     back-off meanwhile.
+             * @example the endpoint's workers cannot be started, retrying with back-off: image 127.0.0.1:5000/acme/worker:1 cannot be pulled from 127.0.0.1:5000 as ci: manifest unknown
+             */
+            reason?: string;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };

@@ -1,6 +1,7 @@
 import type { ApiKeyService } from "../../management/api-key-service.js";
 import type { EndpointService } from "../../management/endpoint-service.js";
 import type { TemplateService } from "../../management/template-service.js";
+import type { EndpointRecord } from "../../store/records.js";
 import type { OperationHandlers } from "../operation-types.js";
 import { presentApiKey, presentEndpoint, presentTemplate } from "../presenters.js";
 
@@ -28,18 +29,21 @@ export function managementHandlers(services: {
   endpoints: EndpointService;
   templates: TemplateService;
   apiKeys: ApiKeyService;
+  /** Why an endpoint's workers cannot run right now (the autoscaler knows), if they cannot. */
+  endpointReason: (endpointId: string) => string | undefined;
 }): ManagementHandlers {
   const { endpoints, templates, apiKeys } = services;
+  const present = (endpoint: EndpointRecord) => presentEndpoint(endpoint, services.endpointReason(endpoint.id));
   return {
-    listEndpoints: async () => ({ status: 200, body: (await endpoints.list()).map(presentEndpoint) }),
-    createEndpoint: async ({ input }) => ({ status: 201, body: presentEndpoint(await endpoints.create(input.body)) }),
+    listEndpoints: async () => ({ status: 200, body: (await endpoints.list()).map(present) }),
+    createEndpoint: async ({ input }) => ({ status: 201, body: present(await endpoints.create(input.body)) }),
     getEndpoint: async ({ input }) => ({
       status: 200,
-      body: presentEndpoint(await endpoints.get(input.path.endpointId)),
+      body: present(await endpoints.get(input.path.endpointId)),
     }),
     updateEndpoint: async ({ input }) => ({
       status: 200,
-      body: presentEndpoint(await endpoints.update(input.path.endpointId, input.body)),
+      body: present(await endpoints.update(input.path.endpointId, input.body)),
     }),
     deleteEndpoint: async ({ input }) => {
       await endpoints.delete(input.path.endpointId);
