@@ -105,12 +105,13 @@ describe("the Pulumi provider's methods, called directly against a real control 
       endpointInputs({ workersMax: 2, env: { A: "1", B: "2" }, gpuTypeIds: ["a", "b"] }),
     );
     const stored = withEnv?.outs as EndpointOutputs;
-    expect((await providers.endpoint.diff?.(id, stored, endpointInputs({ workersMax: 2, env: { B: "2", A: "1" } })))?.changes).toBe(
-      false,
-    );
-    expect((await providers.endpoint.diff?.(id, stored, endpointInputs({ workersMax: 2, gpuTypeIds: ["b", "a"] })))?.changes).toBe(
-      true,
-    );
+    expect(
+      (await providers.endpoint.diff?.(id, stored, endpointInputs({ workersMax: 2, env: { B: "2", A: "1" } })))
+        ?.changes,
+    ).toBe(false);
+    expect(
+      (await providers.endpoint.diff?.(id, stored, endpointInputs({ workersMax: 2, gpuTypeIds: ["b", "a"] })))?.changes,
+    ).toBe(true);
   });
 
   it("update patches only what changed and keeps the endpoint's id", async () => {
