@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProviders } from "./dynamic-provider.js";
-import { type ResourceArgs, seedOutputs } from "./resource-args.js";
+import { type ResourceArgs, RunfleetResource } from "./runfleet-resource.js";
 import type { ApiKeyInputs, ApiKeyOutputs } from "./runtime/index.js";
 
 /** The arguments of an {@link ApiKey}: the management API's `ApiKeyCreate`. */
@@ -26,7 +25,7 @@ const API_KEY_OUTPUTS = [
  * export const appKeySecret = appKey.key; // shown with `pulumi stack output --show-secrets`
  * ```
  */
-export class ApiKey extends pulumi.dynamic.Resource {
+export class ApiKey extends RunfleetResource {
   /** The key's id (not its secret). */
   declare readonly keyId: pulumi.Output<string>;
   /** The secret to send as a bearer token. */
@@ -44,13 +43,6 @@ export class ApiKey extends pulumi.dynamic.Resource {
 
   /** Declares an API key; `name` is the Pulumi resource name, `args.name` the key's own. */
   constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      delegatingProviders.apiKey,
-      name,
-      { ...seedOutputs(API_KEY_OUTPUTS), ...args },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["key"] }),
-      "runfleet",
-      "ApiKey",
-    );
+    super("apiKey", name, args, API_KEY_OUTPUTS, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["key"] }));
   }
 }

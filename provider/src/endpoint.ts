@@ -1,6 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { delegatingProviders } from "./dynamic-provider.js";
-import { type ResourceArgs, seedOutputs } from "./resource-args.js";
+import type * as pulumi from "@pulumi/pulumi";
+import { type ResourceArgs, RunfleetResource } from "./runfleet-resource.js";
 import type { EndpointInputs, EndpointOutputs } from "./runtime/index.js";
 
 /**
@@ -48,7 +47,7 @@ const ENDPOINT_OUTPUTS = [
  * export const endpointId = endpoint.endpointId;
  * ```
  */
-export class Endpoint extends pulumi.dynamic.Resource {
+export class Endpoint extends RunfleetResource {
   /** The endpoint's id, used in job URLs (`/v2/{endpointId}/run`). */
   declare readonly endpointId: pulumi.Output<string>;
   /** The endpoint's name. */
@@ -88,13 +87,6 @@ export class Endpoint extends pulumi.dynamic.Resource {
 
   /** Declares an endpoint; `name` is the Pulumi resource name, `args.name` the endpoint's own. */
   constructor(name: string, args: EndpointArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      delegatingProviders.endpoint,
-      name,
-      { ...seedOutputs(ENDPOINT_OUTPUTS), ...args },
-      opts,
-      "runfleet",
-      "Endpoint",
-    );
+    super("endpoint", name, args, ENDPOINT_OUTPUTS, opts);
   }
 }

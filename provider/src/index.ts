@@ -16,7 +16,7 @@
  */
 export { ApiKey, type ApiKeyArgs } from "./api-key.js";
 export { Endpoint, type EndpointArgs } from "./endpoint.js";
-export type { DeepInput, ResourceArgs } from "./resource-args.js";
+export type { DeepInput, ResourceArgs } from "./runfleet-resource.js";
 export type {
   ApiKeyInputs,
   ApiKeyOutputs,

@@ -1,6 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { delegatingProviders } from "./dynamic-provider.js";
-import { type ResourceArgs, seedOutputs } from "./resource-args.js";
+import type * as pulumi from "@pulumi/pulumi";
+import { type ResourceArgs, RunfleetResource } from "./runfleet-resource.js";
 import type { TemplateInputs, TemplateOutputs } from "./runtime/index.js";
 
 /**
@@ -36,7 +35,7 @@ const TEMPLATE_OUTPUTS = [
  * });
  * ```
  */
-export class Template extends pulumi.dynamic.Resource {
+export class Template extends RunfleetResource {
   /** The template's id, for {@link EndpointArgs.templateId}. */
   declare readonly templateId: pulumi.Output<string>;
   /** The template's unique name. */
@@ -62,14 +61,7 @@ export class Template extends pulumi.dynamic.Resource {
 
   /** Declares a template; `name` is the Pulumi resource name, `args.name` the template's own. */
   constructor(name: string, args: TemplateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      delegatingProviders.template,
-      name,
-      { ...seedOutputs(TEMPLATE_OUTPUTS), ...args },
-      opts,
-      "runfleet",
-      "Template",
-    );
+    super("template", name, args, TEMPLATE_OUTPUTS, opts);
   }
 }
 

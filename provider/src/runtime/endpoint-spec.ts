@@ -1,7 +1,7 @@
 import type { components } from "@runfleet/sdk/generated";
 import { z } from "zod";
 import { dataOrGone, expectData } from "./management-client.js";
-import type { CheckFailure, ResourceSpec } from "./resource-provider.js";
+import { type CheckFailure, type ResourceSpec, ruleFailures } from "./resource-provider.js";
 import { envSchema, idSchema, nameSchema } from "./schema-parts.js";
 
 type Schemas = components["schemas"];
@@ -42,11 +42,11 @@ function checkWorkerBounds(inputs: EndpointInputs): CheckFailure[] {
   if (workersMin === undefined || workersMax === undefined || workersMin <= workersMax) {
     return [];
   }
-  const reason = `workersMin (${workersMin}) must not exceed workersMax (${workersMax})`;
-  return [
-    { property: "workersMin", reason },
-    { property: "workersMax", reason },
-  ];
+  return ruleFailures(
+    `workersMin (${workersMin}) must not exceed workersMax (${workersMax})`,
+    "workersMin",
+    "workersMax",
+  );
 }
 
 /** How an `Endpoint` maps onto `/v1/endpoints`. Every setting can be PATCHed, so nothing replaces. */

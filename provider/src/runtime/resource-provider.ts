@@ -40,6 +40,11 @@ export interface ResourceSpec<Inputs extends object, Remote, Outputs extends obj
   outputs(remote: Remote, previous: Partial<Outputs> | undefined): Outputs;
 }
 
+/** One failure per property for a rule that involves all of them, so each shows where it is set. */
+export function ruleFailures(reason: string, ...properties: string[]): CheckFailure[] {
+  return properties.map((property) => ({ property, reason }));
+}
+
 /** Options of a provider implementation. */
 export interface ResourceProviderOptions {
   /** The fetch the management client uses. @defaultValue the global `fetch` */

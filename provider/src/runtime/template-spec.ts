@@ -1,7 +1,7 @@
 import type { components } from "@runfleet/sdk/generated";
 import { z } from "zod";
 import { dataOrGone, expectData } from "./management-client.js";
-import type { CheckFailure, ResourceSpec } from "./resource-provider.js";
+import { type CheckFailure, type ResourceSpec, ruleFailures } from "./resource-provider.js";
 import { envSchema, nameSchema } from "./schema-parts.js";
 
 type Schemas = components["schemas"];
@@ -34,11 +34,7 @@ function checkRunnable(inputs: TemplateInputs): CheckFailure[] {
   if (inputs.imageName !== undefined || (inputs.command !== undefined && inputs.command.length > 0)) {
     return [];
   }
-  const reason = "a template needs imageName, command, or both";
-  return [
-    { property: "imageName", reason },
-    { property: "command", reason },
-  ];
+  return ruleFailures("a template needs imageName, command, or both", "imageName", "command");
 }
 
 /** How a `Template` maps onto `/v1/templates`. Every setting, the name included, can be PATCHed. */
