@@ -38,7 +38,7 @@ if ! cached; then
   # (the Automation API refuses a CLI whose version it cannot parse). go.sum pins every module.
   (
     cd "$wrapper"
-    CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n 19 go build -p "${PULUMI_BUILD_JOBS:-1}" -trimpath \
+    CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" nice -n 19 go build -p "${PULUMI_BUILD_JOBS:-1}" -trimpath \
       -tags osusergo,grpcnotrace \
       -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
       -o "$bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi

@@ -1,4 +1,11 @@
-import { createProviders, type EndpointOutputs, type RunfleetProviders } from "@runfleet/pulumi/runtime";
+import {
+  ConnectionSettings,
+  createProviders,
+  type EndpointOutputs,
+  endpointSpec,
+  type RunfleetProviders,
+  RunfleetResourceProvider,
+} from "@runfleet/pulumi/runtime";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestControlPlane, TEST_ADMIN_KEY, type TestControlPlane } from "../support/control-plane-process.js";
 
@@ -158,6 +165,50 @@ describe("the Pulumi provider's methods, called directly against a real control 
       /create endpoint failed: no template with id tpl_missing \(templateId: .*\) \[template_not_found, HTTP 404\]/,
     );
     expect((await cp.call<unknown[]>("GET", "/v1/endpoints")).body.length).toBe(before);
+  });
+
+  it("create deletes what the control plane created when a later step fails", async () => {
+    const connection = new ConnectionSettings();
+    connection.configure(stackConfig({ "runfleet:baseUrl": cp.url, "runfleet:apiKey": TEST_ADMIN_KEY }));
+    const failing = new RunfleetResourceProvider(
+      {
+        ...endpointSpec,
+        outputs: () => {
+          throw new Error("outputs failed");
+        },
+      },
+      connection,
+    );
+    const before = (await cp.call<{ id: string }[]>("GET", "/v1/endpoints")).body.map((e) => e.id);
+    await expect(failing.create(endpointInputs())).rejects.toThrow("outputs failed");
+    expect((await cp.call<{ id: string }[]>("GET", "/v1/endpoints")).body.map((e) => e.id)).toEqual(before);
+  });
+
+  it("create reports an object it could not remove again as created, so that state keeps it", async () => {
+    const connection = new ConnectionSettings();
+    connection.configure(stackConfig({ "runfleet:baseUrl": cp.url, "runfleet:apiKey": TEST_ADMIN_KEY }));
+    const failing = new RunfleetResourceProvider(
+      {
+        ...endpointSpec,
+        outputs: () => {
+          throw new Error("outputs failed");
+        },
+        remove: async () => {
+          throw new Error("control plane went away");
+        },
+      },
+      connection,
+    );
+    const inputs = { ...endpointInputs(), __provider: "serialized provider" };
+    const error = await failing
+      .create(inputs)
+      .catch((e: unknown) => e as { id: string; properties: object; reasons: string[] });
+    expect(error).toMatchObject({
+      id: expect.stringMatching(/^ep_/),
+      properties: { __provider: "serialized provider", templateId },
+      reasons: ["Error: outputs failed", "removing it again failed too: Error: control plane went away"],
+    });
+    expect((await cp.call("GET", `/v1/endpoints/${error.id}`)).status).toBe(200);
   });
 
   it("updates a template in place, name included, and refuses to delete one in use", async () => {

@@ -15,8 +15,14 @@ import { type TemplateInputs, type TemplateOutputs, templateSpec } from "./templ
 export type { ApiKeyInputs, ApiKeyOutputs } from "./api-key-spec.js";
 export { CONFIG_KEYS, type Connection, ConnectionSettings, ENV_KEYS } from "./connection.js";
 export type { EndpointInputs, EndpointOutputs } from "./endpoint-spec.js";
+export { endpointSpec } from "./endpoint-spec.js";
 export { type FetchFunction, RunfleetApiError } from "./management-client.js";
-export type { CheckFailure, ResourceProviderOptions } from "./resource-provider.js";
+export {
+  type CheckFailure,
+  type ResourceProviderOptions,
+  type ResourceSpec,
+  RunfleetResourceProvider,
+} from "./resource-provider.js";
 export type { TemplateInputs, TemplateOutputs } from "./template-spec.js";
 
 /** The kinds of resource this package provides. */
