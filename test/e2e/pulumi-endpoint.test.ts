@@ -57,6 +57,11 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
       expect(result.code, explain(result)).toBe(0);
       return (JSON.parse(result.stdout) as { deployment: { resources?: StateResource[] } }).deployment.resources ?? [];
     };
+    const clientKey = async (): Promise<string> => {
+      const result = await project.pulumi(["stack", "output", "clientKey", "--show-secrets", "--stack", STACK]);
+      expect(result.code, explain(result)).toBe(0);
+      return result.stdout.trim();
+    };
     const endpointInState = async () =>
       (await stateResources()).find((r) => r.type === "pulumi-nodejs:dynamic/runfleet:Endpoint");
 
@@ -80,7 +85,8 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
 
     it("pulumi up creates the template and the endpoint with the declared settings", async () => {
       const report = await deploy("up");
-      expect(report).toMatchObject({ result: "succeeded", resourceChanges: { create: 3 } });
+      expect(report).toMatchObject({ result: "succeeded", resourceChanges: { create: 4 } });
+      expect(report.outputs.clientKey).toBe("[secret]");
       endpointId = String(report.outputs.endpointId);
       templateId = String(report.outputs.templateId);
       const endpoint = await cp.call("GET", `/v1/endpoints/${endpointId}`);
@@ -92,10 +98,11 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
       expect(template.body).toMatchObject({ name: `echo-${STACK}`, env: { WORKER_TOKEN: "e2e-worker-token" } });
     }, 300_000);
 
-    it("keeps the secret env value and the API key out of state in plain text", async () => {
+    it("keeps the secret env value and the API keys out of state in plain text", async () => {
       const exported = await project.pulumi(["stack", "export", "--stack", STACK]);
       expect(exported.stdout).not.toContain("e2e-worker-token");
       expect(exported.stdout).not.toContain(TEST_ADMIN_KEY);
+      expect(exported.stdout).not.toContain(await clientKey());
       const template = (await stateResources()).find((r) => r.type === "pulumi-nodejs:dynamic/runfleet:Template");
       expect(template?.outputs?.env).toMatchObject({
         GREETING: "hello",
@@ -107,16 +114,21 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
     it("a changed workersMax is an in-place update that keeps the endpoint's id", async () => {
       await config("workersMax", "3");
       const report = await deploy("up");
-      expect(report).toMatchObject({ result: "succeeded", resourceChanges: { update: 1, same: 2 } });
+      expect(report).toMatchObject({ result: "succeeded", resourceChanges: { update: 1, same: 3 } });
       expect(report.resourceChanges).not.toHaveProperty("replace");
       expect(report.outputs).toMatchObject({ endpointId, workersMax: 3 });
       expect((await cp.call("GET", `/v1/endpoints/${endpointId}`)).body).toMatchObject({ workersMax: 3 });
     }, 300_000);
 
-    it("the deployed endpoint runs a job to completion", async () => {
-      const job = await cp.call<{ status: string; output: unknown }>("POST", `/v2/${endpointId}/runsync?wait=60000`, {
-        input: { message: "from pulumi" },
-      });
+    it("the deployed endpoint runs a job, sent with the invoke key the stack created", async () => {
+      const key = await clientKey();
+      const body = { input: { message: "from pulumi" } };
+      const job = await cp.call<{ status: string; output: unknown }>(
+        "POST",
+        `/v2/${endpointId}/runsync?wait=60000`,
+        body,
+        key,
+      );
       expect(job.body).toMatchObject({ status: "COMPLETED", output: { echo: { message: "from pulumi" } } });
     }, 120_000);
 
@@ -142,14 +154,17 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
       expect(await endpointInState()).toBeUndefined();
     }, 300_000);
 
-    it("pulumi up recreates it, and pulumi destroy removes endpoint and template", async () => {
+    it("pulumi up recreates it (replacing the key limited to the old one), and pulumi destroy removes all", async () => {
+      const oldKey = await clientKey();
       const up = await deploy("up");
-      expect(up.resourceChanges).toMatchObject({ create: 1 });
+      // The key cannot be edited to name the new endpoint: it is replaced, and the old one revoked.
+      expect(up.resourceChanges).toMatchObject({ create: 1, replace: 1 });
+      expect((await cp.call("GET", "/v1/endpoints", undefined, oldKey)).status).toBe(401);
       const recreated = String(up.outputs.endpointId);
       expect(recreated).not.toBe(endpointId);
       expect((await cp.call("GET", `/v1/endpoints/${recreated}`)).status).toBe(200);
       const destroy = await deploy("destroy");
-      expect(destroy).toMatchObject({ result: "succeeded", resourceChanges: { delete: 3 } });
+      expect(destroy).toMatchObject({ result: "succeeded", resourceChanges: { delete: 4 } });
       expect((await cp.call("GET", `/v1/endpoints/${recreated}`)).status).toBe(404);
       expect((await cp.call("GET", `/v1/templates/${templateId}`)).status).toBe(404);
       expect(await stateResources()).toEqual([]);

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Endpoint, Template } from "@runfleet/pulumi";
+import { ApiKey, Endpoint, Template } from "@runfleet/pulumi";
 
 /** The project name, as in Pulumi.yaml; it is also the namespace of the settings below. */
 export const PROJECT_NAME = "runfleet-pulumi-endpoint";
@@ -12,11 +12,13 @@ export interface EchoStackOutputs {
   templateId: pulumi.Output<string>;
   /** The endpoint's effective maximum, as the control plane reports it. */
   workersMax: pulumi.Output<number>;
+  /** An `invoke` key limited to this endpoint, for the application that sends jobs (a secret). */
+  clientKey: pulumi.Output<string>;
 }
 
 /**
- * Declares the echo worker's template and a CPU endpoint that scales it between `workersMin` and
- * `workersMax`. Stack settings (`pulumi config set <key> <value>`), each with the example's default:
+ * Declares the echo worker's template, a CPU endpoint that scales it between `workersMin` and
+ * `workersMax`, and an API key that may only send jobs to that endpoint. Stack settings (`pulumi config set <key> <value>`), each with the example's default:
  * - `workersMin` (0), `workersMax` (2), `idleTimeout` seconds (30);
  * - `workerCommand`, a JSON array run by the control plane's process driver from its working directory
  *   (`["node", "examples/echo-worker/dist/worker.js"]`);
@@ -41,5 +43,15 @@ export function echoStack(): EchoStackOutputs {
     scalerType: "QUEUE_DELAY",
     scalerValue: 1,
   });
-  return { endpointId: endpoint.endpointId, templateId: template.templateId, workersMax: endpoint.workersMax };
+  const clientKey = new ApiKey("echo-client", {
+    name: "echo-client",
+    scope: "invoke",
+    endpointIds: [endpoint.endpointId],
+  });
+  return {
+    endpointId: endpoint.endpointId,
+    templateId: template.templateId,
+    workersMax: endpoint.workersMax,
+    clientKey: clientKey.key,
+  };
 }

@@ -13,3 +13,5 @@ export const endpointId = outputs.endpointId;
 export const templateId = outputs.templateId;
 /** The endpoint's effective maximum number of workers. */
 export const workersMax = outputs.workersMax;
+/** An `invoke` key for this endpoint only (a secret: `pulumi stack output clientKey --show-secrets`). */
+export const clientKey = outputs.clientKey;
