@@ -83,6 +83,12 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
       project?.dispose();
     });
 
+    it("pulumi preview of the new stack plans four creations (ids not known yet pass check)", async () => {
+      const report = await deploy("preview");
+      expect(report.resourceChanges).toMatchObject({ create: 4 });
+      expect((await cp.call<unknown[]>("GET", "/v1/endpoints")).body).toEqual([]);
+    }, 300_000);
+
     it("pulumi up creates the template and the endpoint with the declared settings", async () => {
       const report = await deploy("up");
       expect(report).toMatchObject({ result: "succeeded", resourceChanges: { create: 4 } });
