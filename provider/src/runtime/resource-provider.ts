@@ -24,6 +24,7 @@ export interface ResourceSpec<Inputs extends object, Remote, Outputs extends obj
   readonly crossChecks?: (inputs: Inputs) => CheckFailure[];
   /** Properties the management API cannot change in place: a change replaces the object. */
   readonly replaceOnChange: readonly (keyof Inputs & string)[];
+  /** Creates the object from checked inputs (no `__provider`, no undefined values). */
   create(client: ManagementClient, inputs: Inputs): Promise<Remote>;
   /** The object, or `undefined` when it no longer exists. */
   get(client: ManagementClient, id: string): Promise<Remote | undefined>;
