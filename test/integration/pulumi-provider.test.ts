@@ -167,38 +167,29 @@ describe("the Pulumi provider's methods, called directly against a real control 
     expect((await cp.call<unknown[]>("GET", "/v1/endpoints")).body.length).toBe(before);
   });
 
-  it("create deletes what the control plane created when a later step fails", async () => {
+  /** An endpoint provider whose step after the POST fails, with other parts of its spec replaced. */
+  const failingAfterCreate = (overrides: Partial<typeof endpointSpec> = {}) => {
     const connection = new ConnectionSettings();
     connection.configure(stackConfig({ "runfleet:baseUrl": cp.url, "runfleet:apiKey": TEST_ADMIN_KEY }));
-    const failing = new RunfleetResourceProvider(
-      {
-        ...endpointSpec,
-        outputs: () => {
-          throw new Error("outputs failed");
-        },
-      },
-      connection,
-    );
+    const outputs = () => {
+      throw new Error("outputs failed");
+    };
+    return new RunfleetResourceProvider({ ...endpointSpec, outputs, ...overrides }, connection);
+  };
+
+  it("create deletes what the control plane created when a later step fails", async () => {
+    const failing = failingAfterCreate();
     const before = (await cp.call<{ id: string }[]>("GET", "/v1/endpoints")).body.map((e) => e.id);
     await expect(failing.create(endpointInputs())).rejects.toThrow("outputs failed");
     expect((await cp.call<{ id: string }[]>("GET", "/v1/endpoints")).body.map((e) => e.id)).toEqual(before);
   });
 
   it("create reports an object it could not remove again as created, so that state keeps it", async () => {
-    const connection = new ConnectionSettings();
-    connection.configure(stackConfig({ "runfleet:baseUrl": cp.url, "runfleet:apiKey": TEST_ADMIN_KEY }));
-    const failing = new RunfleetResourceProvider(
-      {
-        ...endpointSpec,
-        outputs: () => {
-          throw new Error("outputs failed");
-        },
-        remove: async () => {
-          throw new Error("control plane went away");
-        },
+    const failing = failingAfterCreate({
+      remove: async () => {
+        throw new Error("control plane went away");
       },
-      connection,
-    );
+    });
     const inputs = { ...endpointInputs(), __provider: "serialized provider" };
     const error = await failing
       .create(inputs)
