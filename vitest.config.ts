@@ -23,6 +23,9 @@ export default defineConfig({
           // Integration tests start servers and worker processes; on 2 cores, running a few files at a time
           // keeps timing-sensitive tests (leases, long polls) honest.
           maxWorkers: 2,
+          // The Pulumi provider's built code runs as Node loads it, untransformed: Pulumi serializes
+          // its functions from their source text, which must not name Vite's module-runner helpers.
+          server: { deps: { external: [/\/provider\/dist\//] } },
         },
       },
     ],

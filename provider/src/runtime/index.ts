@@ -1,0 +1,55 @@
+/**
+ * `@runfleet/pulumi/runtime`: what the Pulumi provider process runs. The resources in the main entry
+ * serialize only a thin provider that imports this module by name at call time, so state stays small,
+ * holds no credentials, and a fix here needs no re-serialization. Tests use {@link createProviders}.
+ *
+ * @module
+ */
+import type { dynamic } from "@pulumi/pulumi";
+import { type ApiKeyInputs, type ApiKeyOutputs, apiKeySpec } from "./api-key-spec.js";
+import { ConnectionSettings } from "./connection.js";
+import { type EndpointInputs, type EndpointOutputs, endpointSpec } from "./endpoint-spec.js";
+import { type ResourceProviderOptions, RunfleetResourceProvider } from "./resource-provider.js";
+import { type TemplateInputs, type TemplateOutputs, templateSpec } from "./template-spec.js";
+
+export type { ApiKeyInputs, ApiKeyOutputs } from "./api-key-spec.js";
+export { CONFIG_KEYS, type Connection, ConnectionSettings, ENV_KEYS } from "./connection.js";
+export type { EndpointInputs, EndpointOutputs } from "./endpoint-spec.js";
+export { endpointSpec } from "./endpoint-spec.js";
+export { type FetchFunction, RunfleetApiError } from "./management-client.js";
+export {
+  type CheckFailure,
+  type ResourceProviderOptions,
+  type ResourceSpec,
+  RunfleetResourceProvider,
+} from "./resource-provider.js";
+export type { TemplateInputs, TemplateOutputs } from "./template-spec.js";
+
+/** The kinds of resource this package provides. */
+export type ResourceKind = "endpoint" | "template" | "apiKey";
+
+/** One provider implementation per resource kind, sharing one set of connection settings. */
+export interface RunfleetProviders {
+  /** The settings `configure` fills from stack configuration. */
+  readonly connection: ConnectionSettings;
+  /** Takes `runfleet:baseUrl` and `runfleet:apiKey` from the stack configuration. */
+  configure(request: dynamic.ConfigureRequest): void;
+  readonly endpoint: dynamic.ResourceProvider<EndpointInputs, EndpointOutputs>;
+  readonly template: dynamic.ResourceProvider<TemplateInputs, TemplateOutputs>;
+  readonly apiKey: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs>;
+}
+
+/** Builds the provider implementations; the provider process uses {@link providers}, tests build their own. */
+export function createProviders(options: ResourceProviderOptions = {}): RunfleetProviders {
+  const connection = new ConnectionSettings();
+  return {
+    connection,
+    configure: (request) => connection.configure(request),
+    endpoint: new RunfleetResourceProvider(endpointSpec, connection, options),
+    template: new RunfleetResourceProvider(templateSpec, connection, options),
+    apiKey: new RunfleetResourceProvider(apiKeySpec, connection, options),
+  };
+}
+
+/** The implementations the provider process uses: one per process, configured by the engine. */
+export const providers: RunfleetProviders = createProviders();

@@ -1,0 +1,183 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  requireService,
+  startTestControlPlane,
+  TEST_ADMIN_KEY,
+  type TestControlPlane,
+} from "../support/control-plane-process.js";
+import {
+  type CommandResult,
+  createPulumiProject,
+  hasPulumiCli,
+  type PulumiProject,
+  pulumiBinDir,
+} from "../support/pulumi-cli.js";
+import { NODE, REPO_ROOT } from "../support/workers.js";
+
+const EXAMPLE = join(REPO_ROOT, "examples/pulumi-endpoint");
+const DEPLOY = join(EXAMPLE, "dist/deploy.js");
+const STACK = "e2e";
+const bin = await pulumiBinDir();
+
+/** The last line of `deploy.js --json`. */
+interface DeployReport {
+  command: string;
+  result: string;
+  resourceChanges: Record<string, number>;
+  outputs: Record<string, unknown>;
+}
+
+interface StateResource {
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scripts/pulumi-cli.sh builds it)`))(
+  "examples/pulumi-endpoint with the real Pulumi CLI against a running control plane",
+  () => {
+    let cp: TestControlPlane;
+    let project: PulumiProject;
+    let endpointId: string;
+    let templateId: string;
+
+    const deploy = async (command: string): Promise<DeployReport> => {
+      const result = await project.node(DEPLOY, [command, "--stack", STACK, "--dir", project.dir, "--json"]);
+      expect(result.code, explain(result)).toBe(0);
+      return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as DeployReport;
+    };
+    const config = async (...args: string[]) => {
+      const result = await project.pulumi(["config", "set", "--stack", STACK, ...args]);
+      expect(result.code, explain(result)).toBe(0);
+    };
+    const stateResources = async (): Promise<StateResource[]> => {
+      const result = await project.pulumi(["stack", "export", "--stack", STACK]);
+      expect(result.code, explain(result)).toBe(0);
+      return (JSON.parse(result.stdout) as { deployment: { resources?: StateResource[] } }).deployment.resources ?? [];
+    };
+    const clientKey = async (): Promise<string> => {
+      const result = await project.pulumi(["stack", "output", "clientKey", "--show-secrets", "--stack", STACK]);
+      expect(result.code, explain(result)).toBe(0);
+      return result.stdout.trim();
+    };
+    const endpointInState = async () =>
+      (await stateResources()).find((r) => r.type === "pulumi-nodejs:dynamic/runfleet:Endpoint");
+
+    beforeAll(async () => {
+      cp = await startTestControlPlane();
+      project = await createPulumiProject(bin, EXAMPLE);
+      const init = await project.pulumi(["stack", "init", STACK]);
+      expect(init.code, explain(init)).toBe(0);
+      await config("runfleet:baseUrl", cp.url);
+      await config("--secret", "runfleet:apiKey", TEST_ADMIN_KEY);
+      await config("--secret", "workerToken", "e2e-worker-token");
+      await config("workerCommand", JSON.stringify([NODE, "examples/echo-worker/dist/worker.js"]));
+      await config("workersMax", "2");
+    }, 120_000);
+
+    afterAll(async () => {
+      // Whatever a failed step left behind goes with the control plane's data directory.
+      await cp?.dispose();
+      project?.dispose();
+    });
+
+    it("pulumi preview of the new stack plans four creations (ids not known yet pass check)", async () => {
+      const report = await deploy("preview");
+      expect(report.resourceChanges).toMatchObject({ create: 4 });
+      expect((await cp.call<unknown[]>("GET", "/v1/endpoints")).body).toEqual([]);
+    }, 300_000);
+
+    it("pulumi up creates the template and the endpoint with the declared settings", async () => {
+      const report = await deploy("up");
+      expect(report).toMatchObject({ result: "succeeded", resourceChanges: { create: 4 } });
+      expect(report.outputs.clientKey).toBe("[secret]");
+      endpointId = String(report.outputs.endpointId);
+      templateId = String(report.outputs.templateId);
+      const endpoint = await cp.call("GET", `/v1/endpoints/${endpointId}`);
+      expect(endpoint).toMatchObject({
+        status: 200,
+        body: { templateId, computeType: "CPU", workersMin: 0, workersMax: 2, idleTimeout: 30, scalerValue: 1 },
+      });
+      const template = await cp.call("GET", `/v1/templates/${templateId}`);
+      expect(template.body).toMatchObject({ name: `echo-${STACK}`, env: { WORKER_TOKEN: "e2e-worker-token" } });
+    }, 300_000);
+
+    it("keeps the secret env value and the API keys out of state in plain text", async () => {
+      const exported = await project.pulumi(["stack", "export", "--stack", STACK]);
+      expect(exported.stdout).not.toContain("e2e-worker-token");
+      expect(exported.stdout).not.toContain(TEST_ADMIN_KEY);
+      expect(exported.stdout).not.toContain(await clientKey());
+      const template = (await stateResources()).find((r) => r.type === "pulumi-nodejs:dynamic/runfleet:Template");
+      expect(template?.outputs?.env).toMatchObject({
+        GREETING: "hello",
+        WORKER_TOKEN: { ciphertext: expect.any(String) },
+      });
+      expect(String(template?.inputs?.__provider)).not.toContain(cp.url);
+    }, 300_000);
+
+    it("a changed workersMax is an in-place update that keeps the endpoint's id", async () => {
+      await config("workersMax", "3");
+      const report = await deploy("up");
+      expect(report).toMatchObject({ result: "succeeded", resourceChanges: { update: 1, same: 3 } });
+      expect(report.resourceChanges).not.toHaveProperty("replace");
+      expect(report.outputs).toMatchObject({ endpointId, workersMax: 3 });
+      expect((await cp.call("GET", `/v1/endpoints/${endpointId}`)).body).toMatchObject({ workersMax: 3 });
+    }, 300_000);
+
+    it("the deployed endpoint runs a job, sent with the invoke key the stack created", async () => {
+      const key = await clientKey();
+      const body = { input: { message: "from pulumi" } };
+      const job = await cp.call<{ status: string; output: unknown }>(
+        "POST",
+        `/v2/${endpointId}/runsync?wait=60000`,
+        body,
+        key,
+      );
+      expect(job.body).toMatchObject({ status: "COMPLETED", output: { echo: { message: "from pulumi" } } });
+    }, 120_000);
+
+    it("pulumi preview with workersMin > workersMax fails naming both properties", async () => {
+      await config("workersMin", "5");
+      const result = await project.node(DEPLOY, ["preview", "--stack", STACK, "--dir", project.dir]);
+      expect(result.code).toBe(1);
+      const output = result.stdout + result.stderr;
+      expect(output).toContain(
+        "property workersMin value {5} has a problem: workersMin (5) must not exceed workersMax (3)",
+      );
+      expect(output).toContain(
+        "property workersMax value {3} has a problem: workersMin (5) must not exceed workersMax (3)",
+      );
+      const rm = await project.pulumi(["config", "rm", "--stack", STACK, "workersMin"]);
+      expect(rm.code, explain(rm)).toBe(0);
+    }, 300_000);
+
+    it("pulumi refresh drops an endpoint deleted out of band from state", async () => {
+      expect((await cp.call("DELETE", `/v1/endpoints/${endpointId}`)).status).toBe(204);
+      const report = await deploy("refresh");
+      expect(report).toMatchObject({ result: "succeeded", resourceChanges: { delete: 1 } });
+      expect(await endpointInState()).toBeUndefined();
+    }, 300_000);
+
+    it("pulumi up recreates it (replacing the key limited to the old one), and pulumi destroy removes all", async () => {
+      const oldKey = await clientKey();
+      const up = await deploy("up");
+      // The key cannot be edited to name the new endpoint: it is replaced, and the old one revoked.
+      expect(up.resourceChanges).toMatchObject({ create: 1, replace: 1 });
+      expect((await cp.call("GET", "/v1/endpoints", undefined, oldKey)).status).toBe(401);
+      const recreated = String(up.outputs.endpointId);
+      expect(recreated).not.toBe(endpointId);
+      expect((await cp.call("GET", `/v1/endpoints/${recreated}`)).status).toBe(200);
+      const destroy = await deploy("destroy");
+      expect(destroy).toMatchObject({ result: "succeeded", resourceChanges: { delete: 4 } });
+      expect((await cp.call("GET", `/v1/endpoints/${recreated}`)).status).toBe(404);
+      expect((await cp.call("GET", `/v1/templates/${templateId}`)).status).toBe(404);
+      expect(await stateResources()).toEqual([]);
+    }, 300_000);
+  },
+);
+
+function explain(result: CommandResult): string {
+  return `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
+}

@@ -1,0 +1,76 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { copyFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { NODE, REPO_ROOT } from "./workers.js";
+
+/** Where `scripts/pulumi-cli.sh` caches the CLI it builds from the Go module proxy. */
+export async function pulumiBinDir(): Promise<string> {
+  return (await run(join(REPO_ROOT, "scripts/pulumi-cli.sh"), ["--bin-dir"], { cwd: REPO_ROOT })).stdout.trim();
+}
+
+/** Whether the CLI and the dynamic-provider shim are in `bin`. */
+export function hasPulumiCli(bin: string): boolean {
+  return existsSync(join(bin, "pulumi")) && existsSync(join(bin, "pulumi-resource-pulumi-nodejs"));
+}
+
+/** What a finished command printed. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A throwaway Pulumi project: a copy of an example's Pulumi.yaml, a local file backend, its own home. */
+export interface PulumiProject {
+  dir: string;
+  /** Runs the `pulumi` CLI in the project. */
+  pulumi: (args: string[]) => Promise<CommandResult>;
+  /** Runs a Node script (an Automation API runner) with the project's environment. */
+  node: (script: string, args: string[]) => Promise<CommandResult>;
+  dispose: () => void;
+}
+
+/**
+ * Lays out a project for `exampleDir` in a temporary directory. The engine starts dynamic providers in
+ * the project directory, so it gets a `node_modules` link to the repository's. Nothing leaves the
+ * machine: local backend, no update check, no plugin downloads; Node 24 is first on PATH for the shim.
+ */
+export async function createPulumiProject(bin: string, exampleDir: string): Promise<PulumiProject> {
+  const root = mkdtempSync(join(tmpdir(), "runfleet-pulumi-"));
+  const dir = join(root, "project");
+  mkdirSync(dir);
+  mkdirSync(join(root, "state"));
+  await copyFile(join(exampleDir, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: [bin, dirname(NODE), join(REPO_ROOT, "node_modules/.bin"), process.env.PATH ?? ""].join(":"),
+    PULUMI_HOME: join(root, "home"),
+    PULUMI_BACKEND_URL: `file://${join(root, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "true",
+  };
+  return {
+    dir,
+    pulumi: (args) => run(join(bin, "pulumi"), [...args, "--non-interactive"], { cwd: dir, env }),
+    node: (script, args) => run(NODE, [resolve(script), ...args], { cwd: dir, env }),
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Runs a program without blocking this process: the control plane under test runs in it and must keep
+ * answering while the CLI calls it.
+ */
+function run(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult> {
+  return new Promise((done) => {
+    execFile(file, args, { ...options, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+      done({ code, stdout: stdout.toString(), stderr: stderr.toString() });
+    });
+  });
+}
