@@ -9,9 +9,10 @@
 # from the npm package @pulumi/pulumi (run `npm install` first). The shim runs `node` from PATH, which
 # must be Node >= 22: put node_modules/.bin first.
 #
-# The Node.js language host (pulumi-language-nodejs) is not built: the Go module proxy serves no version
-# of its module. Programs run through the Automation API's inline programs instead, which need no
-# language host (see docs/pulumi.md).
+# Pulumi's own Node.js language host is a Go module that the Go module proxy here does not serve, so next
+# to the CLI this builds Runfleet's (tools/pulumi-cli/cmd/pulumi-language-nodejs): it runs a program with
+# the runner of the npm package @pulumi/pulumi, so that `pulumi up` works in a project folder. It is
+# rebuilt when its sources change (a hash of them is kept beside the binary).
 #
 # Usage:
 #   scripts/pulumi-cli.sh             build if needed, then print the bin directory
@@ -44,6 +45,19 @@ if ! cached; then
       -o "$bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
   )
   mv "$bin/pulumi.tmp" "$bin/pulumi"
+fi
+
+host_hash="$(cat "$wrapper/go.mod" "$wrapper/go.sum" "$wrapper"/cmd/pulumi-language-nodejs/*.go | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$bin/pulumi-language-nodejs" ] || [ "$(cat "$bin/pulumi-language-nodejs.sha256" 2>/dev/null)" != "$host_hash" ]; then
+  echo "building the Node.js language host into $bin" >&2
+  (
+    cd "$wrapper"
+    CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" nice -n 19 go build -p "${PULUMI_BUILD_JOBS:-1}" -trimpath \
+      -ldflags "-s -w -X main.version=${version#v}" \
+      -o "$bin/pulumi-language-nodejs.tmp" ./cmd/pulumi-language-nodejs
+  )
+  mv "$bin/pulumi-language-nodejs.tmp" "$bin/pulumi-language-nodejs"
+  echo "$host_hash" > "$bin/pulumi-language-nodejs.sha256"
 fi
 
 shim="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"

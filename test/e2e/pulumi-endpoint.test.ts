@@ -20,12 +20,19 @@ const DEPLOY = join(EXAMPLE, "dist/deploy.js");
 const STACK = "e2e";
 const bin = await pulumiBinDir();
 
-/** The last line of `deploy.js --json`. */
+/** What a `pulumi` command did: its result and resource changes (from `stack history`), and the outputs. */
 interface DeployReport {
   command: string;
   result: string;
   resourceChanges: Record<string, number>;
   outputs: Record<string, unknown>;
+}
+
+/** One entry of `pulumi stack history --json`, newest first. */
+interface HistoryEntry {
+  kind: string;
+  result: string;
+  resourceChanges?: Record<string, number>;
 }
 
 interface StateResource {
@@ -43,10 +50,28 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
     let endpointId: string;
     let templateId: string;
 
-    const deploy = async (command: string): Promise<DeployReport> => {
-      const result = await project.node(DEPLOY, [command, "--stack", STACK, "--dir", project.dir, "--json"]);
+    // Plain CLI commands in the project folder: the engine runs the program through the Node.js language
+    // host built next to the CLI, as `pulumi up` does for a user.
+    const deploy = async (command: "up" | "refresh" | "destroy"): Promise<DeployReport> => {
+      const result = await project.pulumi([command, "--yes", "--skip-preview", "--stack", STACK]);
       expect(result.code, explain(result)).toBe(0);
-      return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as DeployReport;
+      const history = await project.pulumi(["stack", "history", "--json", "--stack", STACK]);
+      expect(history.code, explain(history)).toBe(0);
+      const [last] = JSON.parse(history.stdout) as HistoryEntry[];
+      expect(last?.kind).toBe(command === "up" ? "update" : command);
+      const outputs = await project.pulumi(["stack", "output", "--json", "--stack", STACK]);
+      expect(outputs.code, explain(outputs)).toBe(0);
+      return {
+        command,
+        result: last?.result ?? "",
+        resourceChanges: last?.resourceChanges ?? {},
+        outputs: JSON.parse(outputs.stdout) as Record<string, unknown>,
+      };
+    };
+    const preview = async (): Promise<{ changeSummary: Record<string, number> }> => {
+      const result = await project.pulumi(["preview", "--json", "--stack", STACK]);
+      expect(result.code, explain(result)).toBe(0);
+      return JSON.parse(result.stdout) as { changeSummary: Record<string, number> };
     };
     const config = async (...args: string[]) => {
       const result = await project.pulumi(["config", "set", "--stack", STACK, ...args]);
@@ -84,9 +109,15 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
     });
 
     it("pulumi preview of the new stack plans four creations (ids not known yet pass check)", async () => {
-      const report = await deploy("preview");
-      expect(report.resourceChanges).toMatchObject({ create: 4 });
+      expect((await preview()).changeSummary).toMatchObject({ create: 4 });
       expect((await cp.call<unknown[]>("GET", "/v1/endpoints")).body).toEqual([]);
+    }, 300_000);
+
+    it("the Automation API runner of the example (deploy.js) previews the same plan", async () => {
+      const result = await project.node(DEPLOY, ["preview", "--stack", STACK, "--dir", project.dir, "--json"]);
+      expect(result.code, explain(result)).toBe(0);
+      const report = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as DeployReport;
+      expect(report.resourceChanges).toMatchObject({ create: 4 });
     }, 300_000);
 
     it("pulumi up creates the template and the endpoint with the declared settings", async () => {
@@ -140,8 +171,8 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
 
     it("pulumi preview with workersMin > workersMax fails naming both properties", async () => {
       await config("workersMin", "5");
-      const result = await project.node(DEPLOY, ["preview", "--stack", STACK, "--dir", project.dir]);
-      expect(result.code).toBe(1);
+      const result = await project.pulumi(["preview", "--stack", STACK]);
+      expect(result.code).not.toBe(0);
       const output = result.stdout + result.stderr;
       expect(output).toContain(
         "property workersMin value {5} has a problem: workersMin (5) must not exceed workersMax (3)",

@@ -10,9 +10,9 @@ export async function pulumiBinDir(): Promise<string> {
   return (await run(join(REPO_ROOT, "scripts/pulumi-cli.sh"), ["--bin-dir"], { cwd: REPO_ROOT })).stdout.trim();
 }
 
-/** Whether the CLI and the dynamic-provider shim are in `bin`. */
+/** Whether the CLI, the Node.js language host and the dynamic-provider shim are in `bin`. */
 export function hasPulumiCli(bin: string): boolean {
-  return existsSync(join(bin, "pulumi")) && existsSync(join(bin, "pulumi-resource-pulumi-nodejs"));
+  return ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"].every((name) => existsSync(join(bin, name)));
 }
 
 /** What a finished command printed. */
@@ -22,7 +22,10 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** A throwaway Pulumi project: a copy of an example's Pulumi.yaml, a local file backend, its own home. */
+/**
+ * A throwaway Pulumi project: an example's Pulumi.yaml and package.json, its built program (`dist`, linked),
+ * a local file backend and its own Pulumi home, so that stack files stay out of the repository.
+ */
 export interface PulumiProject {
   dir: string;
   /** Runs the `pulumi` CLI in the project. */
@@ -33,9 +36,10 @@ export interface PulumiProject {
 }
 
 /**
- * Lays out a project for `exampleDir` in a temporary directory. The engine starts dynamic providers in
- * the project directory, so it gets a `node_modules` link to the repository's. Nothing leaves the
- * machine: local backend, no update check, no plugin downloads; Node 24 is first on PATH for the shim.
+ * Lays out a project for `exampleDir` in a temporary directory. The language host runs the program, and
+ * the engine starts dynamic providers, in the project directory, so it gets a `node_modules` link to the
+ * repository's. Nothing leaves the machine: local backend, no update check, no plugin downloads; Node 24
+ * is first on PATH for the language host and the shim.
  */
 export async function createPulumiProject(bin: string, exampleDir: string): Promise<PulumiProject> {
   const root = mkdtempSync(join(tmpdir(), "runfleet-pulumi-"));
@@ -43,6 +47,8 @@ export async function createPulumiProject(bin: string, exampleDir: string): Prom
   mkdirSync(dir);
   mkdirSync(join(root, "state"));
   await copyFile(join(exampleDir, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  await copyFile(join(exampleDir, "package.json"), join(dir, "package.json"));
+  symlinkSync(join(exampleDir, "dist"), join(dir, "dist"));
   symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,

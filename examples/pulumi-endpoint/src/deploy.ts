@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Runs the program through the Pulumi Automation API, as an inline program: the `pulumi` CLI and its
- * engine do the work, but the program runs in this process, so no Node.js language host
- * (`pulumi-language-nodejs`) is needed. That is how the tests drive it with a CLI built from Go modules.
+ * engine do the work, but the program runs in this process (no language host is involved), for tools
+ * that deploy from code rather than with `pulumi up`.
  *
  *   node dist/deploy.js <up|preview|refresh|destroy> [--stack dev] [--dir .] [--json]
  *
