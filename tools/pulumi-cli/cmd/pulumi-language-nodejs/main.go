@@ -102,18 +102,18 @@ func (h *nodeHost) GetRequiredPackages(
 
 // GetRequiredPlugins is the older form of GetRequiredPackages, still asked by some engine paths.
 func (h *nodeHost) GetRequiredPlugins(
-	_ context.Context, req *pulumirpc.GetRequiredPluginsRequest,
+	ctx context.Context, req *pulumirpc.GetRequiredPluginsRequest,
 ) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	dir := req.GetInfo().GetProgramDirectory()
-	if dir == "" {
-		dir = req.GetProgram()
+	info := req.GetInfo()
+	if info.GetProgramDirectory() == "" {
+		info = &pulumirpc.ProgramInfo{ProgramDirectory: req.GetProgram()}
 	}
-	packages, err := requiredPackages(dir)
+	answer, err := h.GetRequiredPackages(ctx, &pulumirpc.GetRequiredPackagesRequest{Info: info})
 	if err != nil {
 		return nil, err
 	}
-	plugins := make([]*pulumirpc.PluginDependency, 0, len(packages))
-	for _, p := range packages {
+	plugins := make([]*pulumirpc.PluginDependency, 0, len(answer.GetPackages()))
+	for _, p := range answer.GetPackages() {
 		plugins = append(plugins, &pulumirpc.PluginDependency{
 			Name: p.GetName(), Kind: p.GetKind(), Version: p.GetVersion(), Server: p.GetServer(),
 		})
