@@ -79,15 +79,19 @@ export function runfleetCli(args: string[], env: Record<string, string | undefin
   return runNodeScript(RUNFLEET_BIN, args, env);
 }
 
-/** Runs a Node script of the repository as a subprocess with only `env` (plus PATH and HOME). */
+/**
+ * Runs a Node script of the repository as a subprocess with only `env` (plus PATH and HOME), on `node`
+ * (the repository's Node 24 unless another binary is given).
+ */
 export function runNodeScript(
   script: string,
   args: string[],
   env: Record<string, string | undefined> = {},
+  node = NODE,
 ): Promise<CliResult> {
   return new Promise((done) => {
     execFile(
-      NODE,
+      node,
       [script, ...args],
       { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: "/nonexistent", ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {

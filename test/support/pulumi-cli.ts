@@ -12,7 +12,9 @@ export async function pulumiBinDir(): Promise<string> {
 
 /** Whether the CLI, the Node.js language host and the dynamic-provider shim are in `bin`. */
 export function hasPulumiCli(bin: string): boolean {
-  return ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"].every((name) => existsSync(join(bin, name)));
+  return ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"].every((name) =>
+    existsSync(join(bin, name)),
+  );
 }
 
 /** What a finished command printed. */
