@@ -6,6 +6,7 @@ import { Authenticator } from "./auth/authenticator.js";
 import { Autoscaler } from "./autoscaler/autoscaler.js";
 import { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig } from "./config/config.js";
 import { createDriverSet } from "./drivers/driver-set.js";
+import type { WorkerDriver } from "./drivers/worker-driver.js";
 import { ControlPlaneError } from "./errors/control-plane-error.js";
 import { detectGpus, GpuInventory, parseDeclaredGpus } from "./gpus/gpu-inventory.js";
 import { createApp } from "./http/app.js";
@@ -205,6 +206,11 @@ export async function createControlPlane(
     let shuttingDown = false;
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pingIntervalMs = Math.max(100, Math.floor(config.jobLeaseMs / 3));
+    // The driver that runs a worker; none for external workers (their output is not captured here).
+    const driverOf = (workerId: string): WorkerDriver | undefined => {
+      const kind = workers.find(workerId)?.driver;
+      return kind === undefined || kind === "external" ? undefined : drivers.byKind[kind];
+    };
     const handlers = {
       ...systemHandlers({
         store,
@@ -262,11 +268,8 @@ export async function createControlPlane(
         jobs,
         baseUrl: () => baseUrl,
         pingIntervalMs,
-        readLogs: async (workerId, tail) => {
-          const kind = workers.find(workerId)?.driver;
-          const driver = kind === undefined || kind === "external" ? undefined : drivers.byKind[kind];
-          return driver ? driver.logs(workerId, tail) : [];
-        },
+        readLogs: async (workerId, tail) => (await driverOf(workerId)?.logs(workerId, tail)) ?? [],
+        followLogs: (workerId, tail, signal) => driverOf(workerId)?.followLogs(workerId, tail, signal) ?? noLines(),
         stopWorker: (workerId) => autoscaler.removeWorker(workerId, "removed through the API"),
       }),
       ...observabilityHandlers({ store, clock, endpoints, workers, recorder, gpus }),
@@ -403,3 +406,6 @@ function dataDirSecret(dataDir: string, file: string, create: () => string): str
     return value;
   }
 }
+
+/** The log lines of a worker whose output is not captured: none. */
+async function* noLines(): AsyncGenerator<never> {}

@@ -76,6 +76,41 @@ export function describeWorkerDriverConformance(name: string, makeHarness: () =>
       expect((await harness.driver.logs(worker.workerId, 2)).length).toBeLessThanOrEqual(2);
     });
 
+    it("follows a worker's logs as it writes them, and ends after its last lines", async () => {
+      const worker = spec({ EXIT_AFTER_MS: "1000", EXIT_CODE: "0" });
+      await harness.driver.start(worker);
+      const safety = new AbortController();
+      const timer = setTimeout(() => safety.abort(), 15_000);
+      const lines: string[] = [];
+      for await (const line of harness.driver.followLogs(worker.workerId, 100, safety.signal)) {
+        lines.push(line.line);
+      }
+      clearTimeout(timer);
+      expect(safety.signal.aborted, "the follow ended by itself when the worker exited").toBe(false);
+      expect(lines).toContain(`hello from ${worker.workerId}`);
+      expect(lines).toContain("to stderr");
+      // About 20 ticks in the worker's second of life: most were written while the follow was open.
+      const ticks = lines.filter((l) => l.startsWith("tick ")).map((l) => Number(l.slice(5)));
+      expect(ticks.length).toBeGreaterThan(5);
+      expect(ticks).toEqual([...ticks].sort((a, b) => a - b));
+    });
+
+    it("stops following a running worker when the signal aborts", async () => {
+      const worker = spec();
+      await harness.driver.start(worker);
+      const stop = new AbortController();
+      const seen: string[] = [];
+      for await (const line of harness.driver.followLogs(worker.workerId, 10, stop.signal)) {
+        seen.push(line.line);
+        if (line.line.startsWith("tick")) {
+          stop.abort();
+        }
+      }
+      expect(seen.some((l) => l.startsWith("tick"))).toBe(true);
+      const list = (await harness.driver.list()).find((w) => w.workerId === worker.workerId);
+      expect(list?.state, "the worker itself keeps running").toBe("running");
+    });
+
     it("stops a worker gracefully and reports its exit", async () => {
       const worker = spec();
       await harness.driver.start(worker);

@@ -1,3 +1,4 @@
+import type { Runfleet } from "@runfleet/sdk";
 import { integerFlag } from "./cli-arguments.js";
 import { COMMON_USAGE, parseCommand } from "./cli-context.js";
 import { usageError } from "./cli-errors.js";
@@ -7,7 +8,9 @@ import { withEndpoint } from "./run-command.js";
 /** Usage of `runfleet workers`. */
 export const WORKERS_USAGE = `Usage:
   runfleet workers ls <endpointId>
-  runfleet workers logs <endpointId> <workerId> [--tail N]   (N from 0 to 5000, default 100)
+  runfleet workers logs <endpointId> <workerId> [--tail N] [--follow|-f]
+                                             (N from 0 to 5000, default 100; --follow: print new lines
+                                             as the worker writes them, until it ends or Ctrl-C)
   runfleet workers drain <endpointId> <workerId>             (no new jobs; stops after its current ones)
   runfleet workers stop <endpointId> <workerId>              (stops now; its jobs go back to the queue)
 
@@ -15,7 +18,13 @@ ${COMMON_USAGE}`;
 
 /** `runfleet workers ls|logs|drain|stop`: an endpoint's workers, and a worker's captured output. */
 export async function workersCommand(args: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<void> {
-  const context = parseCommand(args, { tail: { type: "string" } }, WORKERS_USAGE, env, output);
+  const context = parseCommand(
+    args,
+    { tail: { type: "string" }, follow: { type: "boolean", short: "f" } },
+    WORKERS_USAGE,
+    env,
+    output,
+  );
   if (context === undefined) {
     return;
   }
@@ -46,12 +55,12 @@ export async function workersCommand(args: string[], env: NodeJS.ProcessEnv, out
     if (tail < 0 || tail > 5000) {
       throw usageError("--tail must be a whole number from 0 to 5000", WORKERS_USAGE);
     }
+    if (context.values.follow) {
+      await followLogs(context.client(), endpointId, workerId, tail, context.json, output);
+      return;
+    }
     const logs = await context.client().workers.logs(endpointId, workerId, { tail });
-    output.out(
-      context.json
-        ? json(logs)
-        : logs.lines.map((line) => `${line.stream === "stderr" ? "err" : "out"} | ${line.line}\n`).join(""),
-    );
+    output.out(context.json ? json(logs) : logs.lines.map(logLine).join(""));
     return;
   }
   if (action === "drain" && endpointId && workerId) {
@@ -65,4 +74,30 @@ export async function workersCommand(args: string[], env: NodeJS.ProcessEnv, out
     return;
   }
   throw usageError("missing or unknown arguments", WORKERS_USAGE);
+}
+
+/** One captured line as the human output shows it. */
+function logLine(line: { stream: "stdout" | "stderr"; line: string }): string {
+  return `${line.stream === "stderr" ? "err" : "out"} | ${line.line}\n`;
+}
+
+/** Prints a worker's lines as they come (JSON lines with --json) until it ends; Ctrl-C stops (exit 130). */
+async function followLogs(
+  runfleet: Runfleet,
+  endpointId: string,
+  workerId: string,
+  tail: number,
+  asJson: boolean,
+  output: CliOutput,
+): Promise<void> {
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    for await (const line of runfleet.workers.follow(endpointId, workerId, { tail }, { signal: interrupt.signal })) {
+      output.out(asJson ? `${JSON.stringify(line)}\n` : logLine(line));
+    }
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
 }

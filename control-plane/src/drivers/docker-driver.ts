@@ -218,6 +218,43 @@ export class DockerDriver implements WorkerDriver {
     }
   }
 
+  async *followLogs(workerId: string, tail: number, signal: AbortSignal): AsyncGenerator<WorkerLogLine> {
+    const ended = this.ended.get(workerId);
+    if (ended) {
+      yield* ended.lines.slice(-tail);
+      return;
+    }
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker
+        .getContainer(containerName(workerId))
+        .logs({ stdout: true, stderr: true, timestamps: true, tail, follow: true });
+    } catch (error) {
+      if (statusOf(error) === 404) {
+        // Removed meanwhile: what was kept of it, if anything.
+        yield* this.ended.get(workerId)?.lines.slice(-tail) ?? [];
+        return;
+      }
+      throw error;
+    }
+    // The engine ends the stream when the container stops; a consumer that stops listening ends it here.
+    const destroy = () => (stream as NodeJS.ReadableStream & { destroy: () => void }).destroy();
+    signal.addEventListener("abort", destroy, { once: true });
+    const decoder = new LogFrameDecoder();
+    try {
+      for await (const chunk of stream) {
+        yield* decoder.push(chunk as Buffer);
+      }
+    } catch (error) {
+      if (!signal.aborted) {
+        throw error;
+      }
+    } finally {
+      signal.removeEventListener("abort", destroy);
+      destroy();
+    }
+  }
+
   onExit(listener: (exit: WorkerExit) => void): void {
     this.listeners.push(listener);
   }
@@ -483,30 +520,48 @@ export function parseDockerAuths(text: string): Record<string, RegistryCredentia
   return result;
 }
 
-/** Splits the engine's multiplexed log stream (8-byte frame headers: stream, 0, 0, 0, size) into lines. */
-export function parseLogFrames(output: Buffer): WorkerLogLine[] {
-  const lines: WorkerLogLine[] = [];
-  let offset = 0;
-  while (offset + 8 <= output.length) {
-    const stream = output[offset] === 2 ? "stderr" : "stdout";
-    const size = output.readUInt32BE(offset + 4);
-    const payload = output.subarray(offset + 8, offset + 8 + size).toString("utf8");
-    offset += 8 + size;
-    for (const raw of payload.split("\n")) {
-      if (raw.length === 0) {
-        continue;
+/**
+ * Splits the engine's multiplexed log stream (8-byte frame headers: stream, then payload size) into lines,
+ * as it arrives: a frame cut between two chunks waits for the rest.
+ */
+export class LogFrameDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+
+  /** The lines of the complete frames received so far. */
+  push(chunk: Buffer): WorkerLogLine[] {
+    const output = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    const lines: WorkerLogLine[] = [];
+    let offset = 0;
+    while (offset + 8 <= output.length) {
+      const size = output.readUInt32BE(offset + 4);
+      if (offset + 8 + size > output.length) {
+        break;
       }
-      // With `timestamps`, each line starts with its RFC 3339 instant and a space.
-      const space = raw.indexOf(" ");
-      const at = space > 0 ? new Date(raw.slice(0, space)) : new Date(Number.NaN);
-      if (Number.isNaN(at.getTime())) {
-        lines.push({ at: new Date().toISOString(), stream, line: raw });
-      } else {
-        lines.push({ at: at.toISOString(), stream, line: raw.slice(space + 1) });
+      const stream = output[offset] === 2 ? "stderr" : "stdout";
+      const payload = output.subarray(offset + 8, offset + 8 + size).toString("utf8");
+      offset += 8 + size;
+      for (const raw of payload.split("\n")) {
+        if (raw.length === 0) {
+          continue;
+        }
+        // With `timestamps`, each line starts with its RFC 3339 instant and a space.
+        const space = raw.indexOf(" ");
+        const at = space > 0 ? new Date(raw.slice(0, space)) : new Date(Number.NaN);
+        if (Number.isNaN(at.getTime())) {
+          lines.push({ at: new Date().toISOString(), stream, line: raw });
+        } else {
+          lines.push({ at: at.toISOString(), stream, line: raw.slice(space + 1) });
+        }
       }
     }
+    this.pending = output.subarray(offset);
+    return lines;
   }
-  return lines;
+}
+
+/** The lines of a whole multiplexed log output, as the engine answers a request without `follow`. */
+export function parseLogFrames(output: Buffer): WorkerLogLine[] {
+  return new LogFrameDecoder().push(output);
 }
 
 /** The container of a worker: named after it, so that it is found without a lookup. */

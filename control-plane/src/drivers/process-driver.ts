@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { sleep } from "../util/sleep.js";
+import { LogFileReader } from "./log-file.js";
 import type { DriverWorker, WorkerDriver, WorkerExit, WorkerLogLine, WorkerSpec } from "./worker-driver.js";
 
 /** Options of the process driver. */
@@ -11,6 +13,8 @@ export interface ProcessDriverOptions {
   cwd: string;
   /** How often adopted workers (from before a restart) are checked for exit. @defaultValue 1000 */
   pollIntervalMs?: number;
+  /** How often a followed worker's log files are read for new lines. @defaultValue 200 */
+  logPollIntervalMs?: number;
 }
 
 interface ProcessState {
@@ -151,26 +155,31 @@ export class ProcessDriver implements WorkerDriver {
   }
 
   async logs(workerId: string, tail: number): Promise<WorkerLogLine[]> {
-    const lines: WorkerLogLine[] = [];
-    for (const stream of ["stdout", "stderr"] as const) {
-      const path = this.logPath(workerId, stream);
-      let text: string;
-      let at: string;
-      try {
-        text = readFileSync(path, "utf8");
-        at = statSync(path).mtime.toISOString();
-      } catch {
-        continue;
+    return this.logReaders(workerId)
+      .flatMap((reader) => [...reader.readNew(), ...reader.flush()].slice(-tail))
+      .slice(-tail);
+  }
+
+  async *followLogs(workerId: string, tail: number, signal: AbortSignal): AsyncGenerator<WorkerLogLine> {
+    const readers = this.logReaders(workerId);
+    // What is written already; a half-written last line waits for its newline.
+    yield* readers.flatMap((reader) => reader.readNew().slice(-tail)).slice(-tail);
+    while (!signal.aborted) {
+      // Whether it has ended is read before the files, so that its last lines are still read.
+      const tracked = this.tracked.get(workerId);
+      const ended = tracked === undefined || tracked.exit !== undefined;
+      const now = new Date().toISOString();
+      for (const reader of readers) {
+        yield* reader.readNew(now);
       }
-      // Lines are written by the worker itself, so their own instant is unknown; the file's is given.
-      for (const line of text
-        .split("\n")
-        .filter((l) => l.length > 0)
-        .slice(-tail)) {
-        lines.push({ at, stream, line });
+      if (ended) {
+        for (const reader of readers) {
+          yield* reader.flush(now);
+        }
+        return;
       }
+      await sleep(this.options.logPollIntervalMs ?? 200, signal);
     }
-    return lines.slice(-tail);
   }
 
   onExit(listener: (exit: WorkerExit) => void): void {
@@ -247,6 +256,10 @@ export class ProcessDriver implements WorkerDriver {
 
   private statePath(workerId: string): string {
     return join(this.workerDir, `${workerId}.json`);
+  }
+
+  private logReaders(workerId: string): LogFileReader[] {
+    return (["stdout", "stderr"] as const).map((stream) => new LogFileReader(this.logPath(workerId, stream), stream));
   }
 
   private logPath(workerId: string, stream: "stdout" | "stderr"): string {

@@ -63,6 +63,12 @@ export interface WorkerDriver {
   list(): Promise<DriverWorker[]>;
   /** The last `tail` log lines of a worker. */
   logs(workerId: string, tail: number): Promise<WorkerLogLine[]>;
+  /**
+   * The last `tail` log lines of a worker, then each new line as it is written, until the worker has
+   * ended (and its last lines are given) or `signal` aborts. An unknown worker gives what is left of its
+   * output, if anything, and ends.
+   */
+  followLogs(workerId: string, tail: number, signal: AbortSignal): AsyncIterable<WorkerLogLine>;
   /** Calls `listener` when a worker exits on its own or is stopped. */
   onExit(listener: (exit: WorkerExit) => void): void;
   /** Stops watching (workers keep running, to be adopted by the next start). */

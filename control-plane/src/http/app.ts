@@ -140,10 +140,38 @@ async function dispatch(
   if (result.body === undefined || result.status === 204) {
     return new Response(null, { status: result.status, headers: result.headers });
   }
+  if (operation.responseType === "application/x-ndjson") {
+    return new Response(ndjsonStream(result.body as AsyncIterable<unknown>), {
+      status: result.status,
+      headers: { "content-type": "application/x-ndjson", "cache-control": "no-store", ...result.headers },
+    });
+  }
   const payload = operation.responseType === "application/json" ? JSON.stringify(result.body) : String(result.body);
   const contentType =
     operation.responseType === "application/json" ? "application/json" : `${operation.responseType}; charset=utf-8`;
   return new Response(payload, { status: result.status, headers: { "content-type": contentType, ...result.headers } });
+}
+
+/**
+ * Sends each document of `documents` as one JSON line, as soon as it comes. A client that hangs up ends
+ * the iteration (its `return`), so that whatever feeds it stops too.
+ */
+function ndjsonStream(documents: AsyncIterable<unknown>): ReadableStream<Uint8Array> {
+  const iterator = documents[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) {
+        controller.close();
+      } else {
+        controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`));
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
 }
 
 /** Reads a body as text, refusing it as soon as it passes `limit` bytes. */

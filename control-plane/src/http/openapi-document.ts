@@ -52,7 +52,7 @@ export interface OperationDescriptor {
   /** Whether the operation takes a body, and whether it must. */
   body: "none" | "optional" | "required";
   /** Content type of the success answer. */
-  responseType: "application/json" | "text/plain" | "application/yaml" | "text/html";
+  responseType: "application/json" | "application/x-ndjson" | "text/plain" | "application/yaml" | "text/html";
   /** Names of the header parameters, as the contract spells them. */
   headerNames: string[];
   validatePath: PartValidator;

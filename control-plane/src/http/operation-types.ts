@@ -18,7 +18,12 @@ type RequestBodyOf<Op extends OperationId> = operations[Op] extends { requestBod
     ? C[keyof C] | undefined
     : undefined;
 
-type ContentOf<R> = R extends { content: infer C } ? C[keyof C] : undefined;
+/** A body as a handler gives it: newline-delimited JSON is a stream of its documents, sent as they come. */
+type ContentOf<R> = R extends { content: infer C }
+  ? C extends { "application/x-ndjson": infer Line }
+    ? AsyncIterable<Line>
+    : C[keyof C]
+  : undefined;
 
 type Responses<Op extends OperationId> = operations[Op]["responses"];
 

@@ -224,6 +224,29 @@ export class WorkersApi {
     );
   }
 
+  /**
+   * The worker's latest output lines, then each new line as the worker writes it: the iteration ends
+   * when the worker has ended (after its last lines), or when `call.signal` aborts (breaking out of the
+   * loop hangs up too). No time limit applies, since a follow lasts as long as the worker.
+   * @param query.tail lines to start with, default 100
+   */
+  async *follow(
+    endpointId: string,
+    workerId: string,
+    query: { tail?: number } = {},
+    call: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<Schemas["WorkerLogLine"]> {
+    const result = await this.ctx.api.GET("/v1/endpoints/{endpointId}/workers/{workerId}/logs/stream", {
+      params: { path: { endpointId, workerId }, query },
+      parseAs: "stream",
+      signal: call.signal,
+    });
+    const body = unwrap(result);
+    if (body) {
+      yield* ndjson<Schemas["WorkerLogLine"]>(body);
+    }
+  }
+
   /** The worker takes no new job and stops after its current ones. */
   async drain(endpointId: string, workerId: string, call?: CallOptions): Promise<Schemas["Worker"]> {
     return unwrap(
@@ -259,5 +282,31 @@ export class WorkersApi {
         signal: callSignal(this.ctx.options, call),
       }),
     );
+  }
+}
+
+/** The JSON documents of a newline-delimited JSON body, as they arrive. */
+async function* ndjson<T>(body: ReadableStream<Uint8Array>): AsyncGenerator<T> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      buffered += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      const lines = buffered.split("\n");
+      buffered = done ? "" : (lines.pop() ?? "");
+      for (const line of lines) {
+        if (line.trim().length > 0) {
+          yield JSON.parse(line) as T;
+        }
+      }
+      if (done) {
+        return;
+      }
+    }
+  } finally {
+    // Stopping early (break, an abort) hangs up, so that the server stops following.
+    await reader.cancel().catch(() => undefined);
   }
 }

@@ -272,6 +272,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/endpoints/{endpointId}/workers/{workerId}/logs/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+                /** @description The worker's id. */
+                workerId: components["parameters"]["WorkerId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Follow a worker's log lines as it writes them
+         * @description Sends the latest `tail` lines, then every new line as the worker writes it, as newline-delimited
+         *     JSON (one `WorkerLogLine` a line). The answer ends when the worker has ended and its last lines are
+         *     sent, or when the client hangs up. An external worker (run by your own supervisor) has no captured
+         *     output: its answer ends at once.
+         */
+        get: operations["streamWorkerLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/endpoints/{endpointId}/workers/{workerId}/drain": {
         parameters: {
             query?: never;
@@ -1362,16 +1390,22 @@ export interface components {
         WorkerLogs: {
             workerId: components["schemas"]["Id"];
             /** @description Lines, oldest first. */
-            lines: {
-                at: components["schemas"]["Timestamp"];
-                /**
-                 * @description Where the line was written.
-                 * @enum {string}
-                 */
-                stream: "stdout" | "stderr";
-                /** @description The text, without its newline. */
-                line: string;
-            }[];
+            lines: components["schemas"]["WorkerLogLine"][];
+        };
+        /** @description One line a worker wrote. */
+        WorkerLogLine: {
+            /**
+             * @description When the line was written: the engine's time for container workers; for process workers, when the
+             *     control plane read it (lines read at start-up carry their log file's last change).
+             */
+            at: components["schemas"]["Timestamp"];
+            /**
+             * @description Where the line was written.
+             * @enum {string}
+             */
+            stream: "stdout" | "stderr";
+            /** @description The text, without its newline. */
+            line: string;
         };
         /** @description One sample of a series. */
         MetricPoint: {
@@ -2378,6 +2412,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkerLogs"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    streamWorkerLogs: {
+        parameters: {
+            query?: {
+                /** @description How many of the latest lines to send first. */
+                tail?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+                /** @description The worker's id. */
+                workerId: components["parameters"]["WorkerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Log lines, oldest first, one JSON document a line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["WorkerLogLine"];
                 };
             };
             400: components["responses"]["BadRequest"];

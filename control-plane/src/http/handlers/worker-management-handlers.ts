@@ -15,6 +15,7 @@ export type WorkerManagementHandlers = Pick<
   | "deleteWorker"
   | "drainWorker"
   | "getWorkerLogs"
+  | "streamWorkerLogs"
   | "listJobs"
   | "listWebhookDeliveries"
 >;
@@ -24,6 +25,13 @@ export type WorkerLogReader = (
   workerId: string,
   tail: number,
 ) => Promise<{ at: string; stream: "stdout" | "stderr"; line: string }[]>;
+
+/** Follows a worker's log lines until it ends or `signal` aborts; external workers have none. */
+export type WorkerLogFollower = (
+  workerId: string,
+  tail: number,
+  signal: AbortSignal,
+) => AsyncIterable<{ at: string; stream: "stdout" | "stderr"; line: string }>;
 
 /** Binds worker and job management to the registry, the job service and the store. */
 export function workerManagementHandlers(deps: {
@@ -35,6 +43,7 @@ export function workerManagementHandlers(deps: {
   baseUrl: () => string;
   pingIntervalMs: number;
   readLogs: WorkerLogReader;
+  followLogs: WorkerLogFollower;
   /** Stops a driver-managed worker; external workers are only forgotten. */
   stopWorker: (workerId: string) => Promise<void>;
 }): WorkerManagementHandlers {
@@ -93,6 +102,12 @@ export function workerManagementHandlers(deps: {
         body: { workerId: worker.id, lines: await deps.readLogs(worker.id, input.query.tail ?? 100) },
       };
     },
+    streamWorkerLogs: async ({ input, signal }) => {
+      await endpoints.get(input.path.endpointId);
+      const worker = workers.get(input.path.endpointId, input.path.workerId);
+      const tail = input.query.tail ?? 100;
+      return { status: 200, body: untilAbandoned(signal, (stop) => deps.followLogs(worker.id, tail, stop)) };
+    },
     listJobs: async ({ input }) => {
       const endpoint = await endpoints.get(input.path.endpointId);
       const list = await deps.store.listJobs(endpoint.id, {
@@ -105,6 +120,37 @@ export function workerManagementHandlers(deps: {
       await endpoints.get(input.path.endpointId);
       const job = await jobs.get(input.path.endpointId, input.path.jobId);
       return { status: 200, body: (await deps.store.listWebhookDeliveries(job.id)).map(presentWebhookDelivery) };
+    },
+  };
+}
+
+/**
+ * Runs `follow` with a signal that aborts when the client goes away, either way it is told: the request's
+ * signal, or the response stream being cancelled (the iterator's `return`). Aborting first lets a
+ * follower that waits for output stop at once instead of at its next line.
+ */
+function untilAbandoned<T>(request: AbortSignal, follow: (signal: AbortSignal) => AsyncIterable<T>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]: () => {
+      const stop = new AbortController();
+      const abort = () => stop.abort();
+      request.addEventListener("abort", abort, { once: true });
+      const inner = follow(stop.signal)[Symbol.asyncIterator]();
+      const finish = () => request.removeEventListener("abort", abort);
+      return {
+        next: async () => {
+          const next = await inner.next();
+          if (next.done) {
+            finish();
+          }
+          return next;
+        },
+        return: async (value?: unknown) => {
+          abort();
+          finish();
+          return (await inner.return?.(value)) ?? { done: true, value: undefined };
+        },
+      };
     },
   };
 }
