@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { containerSpec, DOCKER_LABELS, parseDockerAuths, parseLogFrames, registryOf } from "./docker-driver.js";
+import {
+  containerSpec,
+  DOCKER_LABELS,
+  LogFrameDecoder,
+  parseDockerAuths,
+  parseLogFrames,
+  registryOf,
+} from "./docker-driver.js";
 import type { WorkerSpec } from "./worker-driver.js";
 
 const base: WorkerSpec = {
@@ -125,5 +132,20 @@ describe("parseLogFrames", () => {
       { at: "2026-12-01T08:00:00.200Z", stream: "stdout", line: "tick 0" },
       { at: "2026-12-01T08:00:01.000Z", stream: "stderr", line: "to stderr" },
     ]);
+  });
+
+  it("gives the same lines when the stream arrives cut anywhere (a follow reads it chunk by chunk)", () => {
+    const output = Buffer.concat([
+      frame(1, "2026-12-01T08:00:00Z first\n"),
+      frame(2, "2026-12-01T08:00:01Z second\n"),
+      frame(1, "2026-12-01T08:00:02Z third\n"),
+    ]);
+    const whole = parseLogFrames(output);
+    for (const cut of [1, 5, 8, 9, 20, output.length - 1]) {
+      const decoder = new LogFrameDecoder();
+      const lines = [...decoder.push(output.subarray(0, cut)), ...decoder.push(output.subarray(cut))];
+      expect(lines, `cut at byte ${cut}`).toEqual(whole);
+    }
+    expect(whole.map((l) => l.line)).toEqual(["first", "second", "third"]);
   });
 });
