@@ -198,6 +198,7 @@ export async function createControlPlane(
       pingIntervalMs: Math.max(100, Math.floor(config.jobLeaseMs / 3)),
       tickMs: config.autoscalerTickMs,
       stopGraceMs: config.workerStopGraceMs,
+      initTimeoutMs: config.workerInitTimeoutMs,
       observeColdStart: (phase, ms) =>
         prometheus.observe("runfleet_cold_start_seconds", "Worker cold-start phases", { phase }, ms / 1000),
     });

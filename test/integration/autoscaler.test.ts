@@ -168,6 +168,46 @@ describe("autoscaling with the process driver", () => {
     expect(events.filter((e) => e.action === "start_worker").length).toBeLessThanOrEqual(6);
   });
 
+  it("stops a worker that never becomes ready after the init timeout, backs off, and says so on queued jobs", async () => {
+    // A process that starts but never asks for a job; RUNPOD_INIT_TIMEOUT (seconds) as on RunPod.
+    const endpointId = await endpoint({ workersMax: 1, env: { RUNPOD_INIT_TIMEOUT: "1" } }, [
+      NODE,
+      "-e",
+      "setInterval(() => {}, 1000)",
+    ]);
+    const id = await submit(endpointId, { message: "never" });
+    const first = await eventually(async () => (await workers(endpointId))[0], 10_000, "a booting worker");
+    expect(first.status).toBe("INITIALIZING");
+    const queued = await eventually(
+      async () => {
+        const { body } = await cp.call<JobStatus>("GET", `/v2/${endpointId}/status/${id}`);
+        return body.reason?.includes("init timeout") ? body : undefined;
+      },
+      20_000,
+      "the init-timeout reason",
+    );
+    expect(queued.status).toBe("IN_QUEUE");
+    expect(queued.reason).toMatch(/cannot be started.*did not become ready within 1 s of its start \(init timeout\)/);
+    const events = (
+      await cp.call<{ action: string; workerId: string | null; reason: string }[]>(
+        "GET",
+        `/v1/endpoints/${endpointId}/scaling-events`,
+      )
+    ).body;
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        action: "stop_worker",
+        workerId: first.id,
+        reason: expect.stringMatching(/init timeout/),
+      }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ action: "backoff", reason: expect.stringMatching(/init timeout/) }),
+    );
+    // The worker is gone (stopped, not left running), and the job keeps waiting for a working one.
+    await eventually(async () => ((await workers(endpointId)).some((w) => w.id === first.id) ? undefined : true));
+  });
+
   it("resumes a FlashBoot standby measurably faster than a cold start", async () => {
     const endpointId = await endpoint({ flashboot: true, idleTimeout: 1 });
     const cold = await finished(endpointId, await submit(endpointId, { message: "cold" }));

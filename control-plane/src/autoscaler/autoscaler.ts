@@ -7,7 +7,7 @@ import type { Store } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import { newId } from "../util/ids.js";
 import { type WorkerRegistry, workerStatus } from "../workers/worker-registry.js";
-import { decide, type Observed, type ObservedWorker, type ScalingAction } from "./decide.js";
+import { decide, initTimeoutOf, type Observed, type ObservedWorker, type ScalingAction } from "./decide.js";
 
 /** What the autoscaler works with. */
 export interface AutoscalerDependencies {
@@ -31,6 +31,11 @@ export interface AutoscalerDependencies {
   tickMs: number;
   /** Grace period of a stop before the worker is killed. */
   stopGraceMs: number;
+  /**
+   * How long a launched worker may boot before it is given up on, unless its environment sets
+   * `RUNPOD_INIT_TIMEOUT` (seconds), as RunPod's workers do.
+   */
+  initTimeoutMs: number;
   /** Called with each measured cold-start phase, in ms. */
   observeColdStart: (phase: "spawn" | "ready" | "resume", ms: number) => void;
 }
@@ -218,7 +223,12 @@ export class Autoscaler {
       await this.retryThrottled(endpoint);
       await this.stopDrained(endpoint);
       const now = this.deps.clock.now();
-      const observed = this.observe(endpoint, now);
+      const template = await this.deps.template(endpoint.templateId);
+      const observed = this.observe(
+        endpoint,
+        now,
+        initTimeoutOf({ ...template.env, ...endpoint.env }, this.deps.initTimeoutMs),
+      );
       const decision = decide(endpoint, observed, now);
       for (const action of decision.actions) {
         await this.execute(endpoint, action, decision.inputs);
@@ -236,7 +246,7 @@ export class Autoscaler {
     }
   }
 
-  private observe(endpoint: EndpointRecord, now: number): Observed {
+  private observe(endpoint: EndpointRecord, now: number, initTimeoutMs: number): Observed {
     const running = this.deps.jobs.runningByWorker(endpoint.id);
     const workers: ObservedWorker[] = this.deps.workers.list(endpoint.id).map((worker) => {
       const jobs = running.get(worker.id)?.length ?? 0;
@@ -255,6 +265,8 @@ export class Autoscaler {
         idleSince: this.idleSince.get(worker.id) ?? null,
         version: worker.endpointVersion,
         managed: worker.driver !== "external",
+        // Adopted after a restart, a worker counts from its registration.
+        bootingSince: phase === "booting" ? (this.launchedAt.get(worker.id) ?? worker.createdAt) : null,
       };
     });
     const queue = this.deps.jobs.queueState(endpoint.id);
@@ -269,6 +281,7 @@ export class Autoscaler {
       oldestQueuedAt: queue.oldestQueuedAt,
       workers,
       backoff: crashes && crashes.until > now ? { until: crashes.until, reason: crashes.reason } : undefined,
+      initTimeoutMs,
     };
   }
 
@@ -311,6 +324,15 @@ export class Autoscaler {
       case "drain": {
         await workers.drain(action.workerId);
         await this.record(endpoint.id, "replace_worker", action.workerId, action.reason, inputs);
+        return;
+      }
+      case "abandon": {
+        const worker = workers.find(action.workerId);
+        if (worker) {
+          await this.record(endpoint.id, "stop_worker", worker.id, action.reason, inputs);
+          this.crashed(endpoint.id, `worker ${worker.id} ${action.reason}`, "start");
+          await this.stopWorker(worker, action.reason);
+        }
         return;
       }
       case "stop": {
@@ -356,6 +378,8 @@ export class Autoscaler {
   }
 
   private readonly tokens = new Map<string, string>();
+  /** When each worker was launched (a throttled one only once it got its GPUs), for the init timeout. */
+  private readonly launchedAt = new Map<string, number>();
 
   /** Starts the process/container of a registered worker. */
   private async launch(endpoint: EndpointRecord, worker: WorkerRecord): Promise<void> {
@@ -373,6 +397,7 @@ export class Autoscaler {
       pingIntervalMs: this.deps.pingIntervalMs,
     });
     const started = this.deps.clock.now();
+    this.launchedAt.set(worker.id, started);
     try {
       await this.deps.driverFor(endpoint).start({
         workerId: worker.id,
@@ -473,6 +498,7 @@ export class Autoscaler {
     this.deps.gpus.release(worker.id);
     this.idleSince.delete(worker.id);
     this.tokens.delete(worker.id);
+    this.launchedAt.delete(worker.id);
     await this.deps.workers.remove(worker.id);
   }
 

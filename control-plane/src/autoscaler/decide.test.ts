@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EndpointRecord } from "../store/records.js";
-import { decide, type Observed, type ObservedWorker, type ScalingAction } from "./decide.js";
+import { decide, initTimeoutOf, type Observed, type ObservedWorker, type ScalingAction } from "./decide.js";
 
 const NOW = 1_800_000_000_000;
 
@@ -32,6 +32,7 @@ const worker = (id: string, phase: ObservedWorker["phase"], extra: Partial<Obser
   idleSince: phase === "idle" ? NOW - 1000 : null,
   version: 1,
   managed: true,
+  bootingSince: phase === "booting" ? NOW - 1000 : null,
   ...extra,
 });
 
@@ -41,6 +42,7 @@ const observed = (extra: Partial<Observed> = {}): Observed => ({
   oldestQueuedAt: undefined,
   workers: [],
   backoff: undefined,
+  initTimeoutMs: 420_000,
   ...extra,
 });
 
@@ -166,6 +168,31 @@ const cases: [
     { workers: [worker("old", "busy")], inProgress: 1 },
     { desired: 1, actions: ["drain:old"] },
   ],
+  [
+    "a worker still booting after the init timeout is abandoned, and no start follows in that decision",
+    { workersMin: 1 },
+    { initTimeoutMs: 60_000, workers: [worker("slow", "booting", { bootingSince: NOW - 60_000 })] },
+    { desired: 1, actions: ["abandon:slow"], held: /did not become ready in time/ },
+  ],
+  [
+    "a worker booting for less than the init timeout is left to boot",
+    { workersMin: 1 },
+    { initTimeoutMs: 60_000, workers: [worker("boot", "booting", { bootingSince: NOW - 59_999 })] },
+    { desired: 1, actions: [] },
+  ],
+  [
+    "the init timeout does not apply to external, throttled or ready workers",
+    { workersMin: 3 },
+    {
+      initTimeoutMs: 1000,
+      workers: [
+        worker("ext", "booting", { managed: false, bootingSince: NOW - 60_000 }),
+        worker("gpu", "throttled", { bootingSince: null }),
+        worker("ok", "idle", { bootingSince: null }),
+      ],
+    },
+    { desired: 3, actions: [] },
+  ],
 ];
 
 describe("decide", () => {
@@ -181,5 +208,17 @@ describe("decide", () => {
   it("records the figures it decided from", () => {
     const decision = decide(endpoint(), observed({ queuedNormal: 3, oldestQueuedAt: NOW - 100 }), NOW);
     expect(decision.inputs).toMatchObject({ queued: 3, oldestWaitMs: 100, workers: 0, desired: 1 });
+  });
+});
+
+describe("initTimeoutOf", () => {
+  it.each([
+    [{}, 420_000],
+    [{ RUNPOD_INIT_TIMEOUT: "800" }, 800_000],
+    [{ RUNPOD_INIT_TIMEOUT: "1.5" }, 1500],
+    [{ RUNPOD_INIT_TIMEOUT: "0" }, 420_000],
+    [{ RUNPOD_INIT_TIMEOUT: "soon" }, 420_000],
+  ] as [Record<string, string>, number][])("%j → %i ms", (env, ms) => {
+    expect(initTimeoutOf(env, 420_000)).toBe(ms);
   });
 });

@@ -14,6 +14,8 @@ export interface ObservedWorker {
   version: number;
   /** External workers count as capacity but are never started or stopped by the autoscaler. */
   managed: boolean;
+  /** When it was launched, while it boots (for the init timeout); null otherwise. */
+  bootingSince: number | null;
 }
 
 /** What the autoscaler knows about an endpoint at one instant. */
@@ -27,6 +29,8 @@ export interface Observed {
   workers: readonly ObservedWorker[];
   /** Until when starts are held back after crashes, and why. */
   backoff: { until: number; reason: string } | undefined;
+  /** How long a launched worker may boot before it is given up on (RunPod's init timeout). */
+  initTimeoutMs: number;
 }
 
 /** One thing to do. */
@@ -35,7 +39,9 @@ export type ScalingAction =
   | { kind: "resume"; workerId: string; reason: string }
   | { kind: "stop"; workerId: string; reason: string }
   | { kind: "pause"; workerId: string; reason: string }
-  | { kind: "drain"; workerId: string; reason: string };
+  | { kind: "drain"; workerId: string; reason: string }
+  /** Stop a worker that did not become ready within the init timeout: a failed start, with back-off. */
+  | { kind: "abandon"; workerId: string; reason: string };
 
 /** The decision for an endpoint: what to do, and the figures it was made from. */
 export interface ScalingDecision {
@@ -59,9 +65,15 @@ const CAPACITY_PHASES: ReadonlySet<ObservedWorker["phase"]> = new Set(["booting"
  *   busy or booting one, and never below workersMin or below what the queue needs.
  * - Workers of an older endpoint version are replaced: idle ones at once, busy ones drain first.
  * - While a crash back-off runs, nothing starts.
+ * - A managed worker still booting after the init timeout is abandoned (a failed start); nothing starts
+ *   in that decision, so that the back-off the failure sets governs the next attempt.
  */
 export function decide(endpoint: EndpointRecord, observed: Observed, now: number): ScalingDecision {
-  const capacity = observed.workers.filter((w) => CAPACITY_PHASES.has(w.phase));
+  const abandoned = observed.workers.filter(
+    (w) =>
+      w.managed && w.phase === "booting" && w.bootingSince !== null && now - w.bootingSince >= observed.initTimeoutMs,
+  );
+  const capacity = observed.workers.filter((w) => CAPACITY_PHASES.has(w.phase) && !abandoned.includes(w));
   const current = capacity.length;
   let wanted: number;
   if (endpoint.scalerType === "REQUEST_COUNT") {
@@ -80,7 +92,11 @@ export function decide(endpoint: EndpointRecord, observed: Observed, now: number
     wanted = Math.min(current, observed.queuedNormal + observed.inProgress);
   }
   const desired = Math.min(endpoint.workersMax, Math.max(endpoint.workersMin, wanted));
-  const actions: ScalingAction[] = [];
+  const actions: ScalingAction[] = abandoned.map((w) => ({
+    kind: "abandon",
+    workerId: w.id,
+    reason: `did not become ready within ${Math.round(observed.initTimeoutMs / 1000)} s of its start (init timeout)`,
+  }));
   let held: string | undefined;
   const inputs = {
     scalerType: endpoint.scalerType,
@@ -131,6 +147,8 @@ export function decide(endpoint: EndpointRecord, observed: Observed, now: number
     }
     if (missing > 0 && observed.backoff && observed.backoff.until > now) {
       held = `backing off until ${new Date(observed.backoff.until).toISOString()}: ${observed.backoff.reason}`;
+    } else if (missing > 0 && abandoned.length > 0) {
+      held = "a worker did not become ready in time; the next start waits for the back-off";
     } else {
       for (let i = 0; i < missing; i++) {
         actions.push({
@@ -173,4 +191,13 @@ export function decide(endpoint: EndpointRecord, observed: Observed, now: number
     }
   }
   return { desired, actions, held, inputs };
+}
+
+/**
+ * The init timeout of an endpoint's workers: `RUNPOD_INIT_TIMEOUT` (seconds) from their environment,
+ * as RunPod reads it, else the control plane's default. A malformed value falls back to the default.
+ */
+export function initTimeoutOf(env: Record<string, string>, defaultMs: number): number {
+  const seconds = Number(env.RUNPOD_INIT_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : defaultMs;
 }

@@ -91,6 +91,12 @@ export const configSchema = z.object({
   metricsIntervalMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Interval of the autoscaler's periodic evaluation (it also runs on every enqueue). @defaultValue 500 */
   autoscalerTickMs: z.coerce.number().int().min(10).max(60_000).default(500),
+  /**
+   * How long a launched worker may take to ask for its first job before it is stopped as a failed start
+   * (with back-off), as RunPod's init timeout; a template or endpoint env `RUNPOD_INIT_TIMEOUT` (seconds)
+   * overrides it. @defaultValue 420000 (7 min, as RunPod)
+   */
+  workerInitTimeoutMs: z.coerce.number().int().min(100).max(86_400_000).default(420_000),
   /** Time a stopping worker gets between SIGTERM and SIGKILL. @defaultValue 10000 */
   workerStopGraceMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /**
@@ -135,6 +141,7 @@ const ENV_NAMES: Record<keyof ControlPlaneOptions, string> = {
   gpus: "RUNFLEET_GPUS",
   autoscalerTickMs: "RUNFLEET_AUTOSCALER_TICK_MS",
   workerStopGraceMs: "RUNFLEET_WORKER_STOP_GRACE_MS",
+  workerInitTimeoutMs: "RUNFLEET_WORKER_INIT_TIMEOUT_MS",
   stopWorkersOnShutdown: "RUNFLEET_STOP_WORKERS_ON_SHUTDOWN",
   metricsIntervalMs: "RUNFLEET_METRICS_INTERVAL_MS",
 };
