@@ -121,7 +121,9 @@ describe("following a worker's logs as it writes them (process driver)", () => {
 
   it("runfleet workers logs --follow prints the lines as they come and exits 0 when the worker ends", async () => {
     const { endpointId, workerId } = await tickerWorker();
-    const cli = runfleetCli(["workers", "logs", endpointId, workerId, "--follow", "--tail", "0"], {
+    // By the endpoint's name, as the other commands take it.
+    const { name } = await runfleet.endpoints.get(endpointId);
+    const cli = runfleetCli(["workers", "logs", name, workerId, "--follow", "--tail", "0"], {
       RUNFLEET_BASE_URL: cp.url,
       RUNFLEET_API_KEY: TEST_ADMIN_KEY,
     });

@@ -55,21 +55,25 @@ export async function workersCommand(args: string[], env: NodeJS.ProcessEnv, out
     if (tail < 0 || tail > 5000) {
       throw usageError("--tail must be a whole number from 0 to 5000", WORKERS_USAGE);
     }
+    const runfleet = context.client();
+    const id = await endpointIdOf(runfleet, endpointId);
     if (context.values.follow) {
-      await followLogs(context.client(), endpointId, workerId, tail, context.json, output);
+      await followLogs(runfleet, id, workerId, tail, context.json, output);
       return;
     }
-    const logs = await context.client().workers.logs(endpointId, workerId, { tail });
+    const logs = await runfleet.workers.logs(id, workerId, { tail });
     output.out(context.json ? json(logs) : logs.lines.map(logLine).join(""));
     return;
   }
   if (action === "drain" && endpointId && workerId) {
-    const worker = await context.client().workers.drain(endpointId, workerId);
+    const runfleet = context.client();
+    const worker = await runfleet.workers.drain(await endpointIdOf(runfleet, endpointId), workerId);
     output.out(context.json ? json(worker) : `draining worker ${worker.id} (${worker.status})\n`);
     return;
   }
   if (action === "stop" && endpointId && workerId) {
-    await context.client().workers.stop(endpointId, workerId);
+    const runfleet = context.client();
+    await runfleet.workers.stop(await endpointIdOf(runfleet, endpointId), workerId);
     output.out(context.json ? json({ id: workerId, stopped: true }) : `stopped worker ${workerId}\n`);
     return;
   }
@@ -100,4 +104,9 @@ async function followLogs(
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
+}
+
+/** The id of an endpoint given by id or by name. */
+async function endpointIdOf(runfleet: Runfleet, reference: string): Promise<string> {
+  return withEndpoint(runfleet, reference, async (id) => (await runfleet.endpoints.get(id)).id);
 }
