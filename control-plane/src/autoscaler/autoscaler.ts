@@ -21,7 +21,7 @@ export interface AutoscalerDependencies {
   driverFor: (endpoint: EndpointRecord) => WorkerDriver;
   /** Every driver in use (for adoption and exit events). */
   drivers: readonly WorkerDriver[];
-  /** Current endpoints and templates (cached by the caller). */
+  /** Current endpoints (cached by the caller) and templates. */
   endpoint: (id: string) => EndpointRecord | undefined;
   endpoints: () => EndpointRecord[];
   template: (id: string) => Promise<TemplateRecord>;
@@ -223,12 +223,15 @@ export class Autoscaler {
       await this.retryThrottled(endpoint);
       await this.stopDrained(endpoint);
       const now = this.deps.clock.now();
-      const template = await this.deps.template(endpoint.templateId);
-      const observed = this.observe(
-        endpoint,
-        now,
-        initTimeoutOf({ ...template.env, ...endpoint.env }, this.deps.initTimeoutMs),
-      );
+      let observed = this.observe(endpoint, now, this.deps.initTimeoutMs);
+      if (observed.workers.some((w) => w.phase === "booting" && w.managed)) {
+        // The template's env may set the init timeout; read it only while a worker boots (not per enqueue).
+        const template = await this.deps.template(endpoint.templateId);
+        observed = {
+          ...observed,
+          initTimeoutMs: initTimeoutOf({ ...template.env, ...endpoint.env }, observed.initTimeoutMs),
+        };
+      }
       const decision = decide(endpoint, observed, now);
       for (const action of decision.actions) {
         await this.execute(endpoint, action, decision.inputs);
