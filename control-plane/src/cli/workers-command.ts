@@ -56,24 +56,24 @@ export async function workersCommand(args: string[], env: NodeJS.ProcessEnv, out
       throw usageError("--tail must be a whole number from 0 to 5000", WORKERS_USAGE);
     }
     const runfleet = context.client();
-    const id = await endpointIdOf(runfleet, endpointId);
     if (context.values.follow) {
-      await followLogs(runfleet, id, workerId, tail, context.json, output);
+      // An unknown endpoint is refused before the first line, so a name is resolved as for the others.
+      await withEndpoint(runfleet, endpointId, (id) => followLogs(runfleet, id, workerId, tail, context.json, output));
       return;
     }
-    const logs = await runfleet.workers.logs(id, workerId, { tail });
+    const logs = await withEndpoint(runfleet, endpointId, (id) => runfleet.workers.logs(id, workerId, { tail }));
     output.out(context.json ? json(logs) : logs.lines.map(logLine).join(""));
     return;
   }
   if (action === "drain" && endpointId && workerId) {
     const runfleet = context.client();
-    const worker = await runfleet.workers.drain(await endpointIdOf(runfleet, endpointId), workerId);
+    const worker = await withEndpoint(runfleet, endpointId, (id) => runfleet.workers.drain(id, workerId));
     output.out(context.json ? json(worker) : `draining worker ${worker.id} (${worker.status})\n`);
     return;
   }
   if (action === "stop" && endpointId && workerId) {
     const runfleet = context.client();
-    await runfleet.workers.stop(await endpointIdOf(runfleet, endpointId), workerId);
+    await withEndpoint(runfleet, endpointId, (id) => runfleet.workers.stop(id, workerId));
     output.out(context.json ? json({ id: workerId, stopped: true }) : `stopped worker ${workerId}\n`);
     return;
   }
@@ -104,9 +104,4 @@ async function followLogs(
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
-}
-
-/** The id of an endpoint given by id or by name. */
-async function endpointIdOf(runfleet: Runfleet, reference: string): Promise<string> {
-  return withEndpoint(runfleet, reference, async (id) => (await runfleet.endpoints.get(id)).id);
 }
