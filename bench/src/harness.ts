@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -15,12 +15,15 @@ export const ECHO = [process.execPath, "examples/echo-worker/dist/worker.js"];
 /** A control plane run as its own process, so its memory and CPU are its own. */
 export interface BenchControlPlane {
   url: string;
+  /** Its data directory (the SQLite file is `runfleet.sqlite` there, process workers' logs under `logs/`). */
+  dataDir: string;
   pid: number;
   call: <T>(method: string, path: string, body?: unknown) => Promise<T>;
   stop: () => Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   return new Promise((done) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
@@ -108,6 +111,7 @@ export async function startControlPlane(flags: string[] = []): Promise<BenchCont
     });
   return {
     url,
+    dataDir,
     pid: child.pid as number,
     call,
     stop: async () => {
@@ -127,6 +131,27 @@ export const ECHO_IMAGE = "runfleet/echo-worker:dev";
 
 /** What runs the echo worker: its command on this host (process driver), or its image (docker driver). */
 export type EchoTemplate = { command: string[] } | { imageName: string };
+
+/** The Python interpreter of the venv with RunPod's `runpod` package (made by .ci/run). */
+export const PYTHON = join(ROOT, ".venv/bin/python");
+
+/** Creates a CPU endpoint running `command` on this host (process driver), with endpoint settings. */
+export async function commandEndpoint(
+  cp: BenchControlPlane,
+  command: string[],
+  settings: Record<string, unknown> = {},
+): Promise<string> {
+  const name = `bench-${Math.random().toString(36).slice(2)}`;
+  const template = await cp.call<{ id: string }>("POST", "/v1/templates", { name, command });
+  const endpoint = await cp.call<{ id: string }>("POST", "/v1/endpoints", {
+    name,
+    templateId: template.id,
+    computeType: "CPU",
+    driver: "process",
+    ...settings,
+  });
+  return endpoint.id;
+}
 
 /** Creates a CPU endpoint running the echo worker. */
 export async function echoEndpoint(
@@ -218,4 +243,30 @@ export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+/** The processes whose parent is `pid` (Linux, from /proc). */
+export function childPidsOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) {
+        children.push(Number(entry));
+      }
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
+}
+
+/** CPU time a process has used so far (user + system), in ms, from /proc (Linux; 100 ticks per second). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -6,27 +6,63 @@
  * - throughput: jobs/s end to end through HTTP with warm TypeScript workers and a no-op handler;
  * - runsync: round-trip latency with a warm worker (the control plane's overhead, the handler does nothing);
  * - enqueue: latency of `/run`;
- * - memory: control-plane RSS with 100,000 queued jobs;
- * - backlog: a 1,000,000-job backlog drains without errors (BENCH_BACKLOG sets another size);
+ * - memory: control-plane RSS with 100,000 and with 1,000,000 queued jobs (SQLite), then the
+ *   1,000,000-job backlog drains without errors (BENCH_BACKLOG sets another size);
+ * - pgmemory: control-plane RSS with 100,000 and with 1,000,000 queued jobs on PostgreSQL (a fresh schema,
+ *   dropped afterwards); run when RUNFLEET_TEST_DATABASE_URL names a server or when BENCH_ONLY lists it.
+ *   RSS is read from /proc (VmRSS) half a second after the last acknowledged `/run`;
  * - cold start: scale from zero to the first result through the process driver;
  * - FlashBoot: resume of a standby to the first result;
  * - reaction: time from the enqueue that needs a worker to the autoscaler's start decision;
+ * - metric history: 7 days of metric history for 20 endpoints is seeded into the store (every tier within its
+ *   retention, as the recorder leaves it), then each endpoint's 7-day window is asked for over HTTP;
  * - docker: cold start (container create + start + first result) and FlashBoot resume (unpause to first
  *   result) for the TS worker image; run when DOCKER_HOST names an engine (scripts/docker-engine.sh env)
- *   or when BENCH_ONLY lists it.
+ *   or when BENCH_ONLY lists it;
+ * - kubernetes: cold start (pod create to first result) for the TS worker image on the test cluster; run
+ *   when scripts/kubernetes-cluster.sh has brought it up, or when BENCH_ONLY lists it;
+ * - simulate: `runfleet simulate`'s core replays 24 h of a steady 50 jobs/s trace (4.3 million jobs, 1 s
+ *   median execution) against one configuration; CPU time of the simulation (the trace is generated
+ *   first, outside the measurement), with the wall time and the load average in the notes;
+ * - pystop: how long an idle RunPod Python worker (`runpod` from PyPI, process driver) takes to exit after
+ *   SIGTERM, measured as the API's removal of the worker, which returns once its process is gone; with
+ *   the production hold of job-take and job-stop polls (60 s) and grace period (10 s);
+ * - refresh: the `refresh_worker` cycle of a RunPod Python worker with workersMax 1: from one job's end
+ *   to the next job's start on a fresh worker (the old worker's exit plus a Python cold start).
+ *   Both need the Python venv with runpod (.venv, made by .ci/run).
+ *
+ * - loadbalancer: the router of load-balancing endpoints against calling the worker directly, for a small
+ *   JSON route of the Hono example worker (one warm worker): added latency p50/p99 (sequential requests,
+ *   direct and routed interleaved) and requests/s at 32 concurrent clients, routed vs direct.
+ *
+ * - postgres: end-to-end throughput and runsync p50/p99 as above, with the control plane on PostgreSQL
+ *   (`--database-url`, a fresh schema) instead of SQLite; run when RUNFLEET_TEST_DATABASE_URL names a
+ *   server (`scripts/postgres-cluster.sh up && eval "$(scripts/postgres-cluster.sh env)"`) or when
+ *   BENCH_ONLY lists it. One control plane: standbys (docs/cluster.md) serve nothing, so a second one
+ *   changes no figure.
  *
  * BENCH_ONLY=throughput,latency,... runs only those; rows of the others are kept from the last report.
  */
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { Agent, request } from "node:http";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { ENDPOINT_DEFAULTS, generateTrace, simulate } from "@runfleet/control-plane";
+import pg from "pg";
 import {
   type BenchControlPlane,
+  childPidsOf,
+  commandEndpoint,
+  cpuMsOf,
   ECHO,
   ECHO_IMAGE,
   type EchoTemplate,
   echoEndpoint,
+  freePort,
+  KEY,
   killAll,
+  PYTHON,
   percentile,
   pool,
   ROOT,
@@ -35,6 +71,7 @@ import {
   startControlPlane,
   startEchoWorkers,
 } from "./harness.js";
+import { seedMetricHistory } from "./metric-history-bench.js";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (count: number) => Math.max(1, Math.round(count * SCALE));
@@ -91,12 +128,15 @@ async function throughput(): Promise<void> {
     const concurrency = 64;
     await startEchoWorkers(cp, endpointId, workers, concurrency);
     const total = n(30_000);
+    // CPU time is steadier than jobs/s on a shared host: it does not count the time spent waiting for a core.
+    const cpuBefore = cpuMsOf(cp.pid);
     const started = Date.now();
     await pool(total, 64, async () => {
       await cp.call("POST", `/v2/${endpointId}/run`, { input: {} });
     });
     const submitted = Date.now();
     const done = await waitCompleted(cp, endpointId, total, 600_000);
+    const cpuPerJob = (cpuMsOf(cp.pid) - cpuBefore) / total;
     const rate = total / ((done - started) / 1000);
     report(
       `end-to-end throughput (${total} jobs, ${workers} workers × ${concurrency}, no-op handler)`,
@@ -107,12 +147,103 @@ async function throughput(): Promise<void> {
         value: 3000,
       },
     );
+    report("control-plane CPU per job end to end (throughput scenario)", cpuPerJob, "ms");
     notes.push(
       `Throughput: submitting took ${((submitted - started) / 1000).toFixed(1)} s, draining finished ${((done - submitted) / 1000).toFixed(1)} s later.`,
     );
   } finally {
     killAll();
     await cp.stop();
+  }
+}
+
+/** Throughput and runsync latency with the control plane on PostgreSQL, in a schema of its own. */
+async function postgres(): Promise<void> {
+  const url = process.env.RUNFLEET_TEST_DATABASE_URL;
+  if (!url) {
+    throw new Error("the postgres scenario needs RUNFLEET_TEST_DATABASE_URL (scripts/postgres-cluster.sh env)");
+  }
+  const schema = `bench_${Date.now().toString(36)}`;
+  const cp = await startControlPlane([
+    "--database-url",
+    url,
+    "--database-schema",
+    schema,
+    "--secret-key",
+    "bench-secret-key-0123456789abcdefghijkl",
+  ]);
+  try {
+    const endpointId = await echoEndpoint(cp, { workersMax: 0 });
+    const workers = 2;
+    const concurrency = 64;
+    await startEchoWorkers(cp, endpointId, workers, concurrency);
+    const total = n(10_000);
+    const started = Date.now();
+    await pool(total, 64, async () => {
+      await cp.call("POST", `/v2/${endpointId}/run`, { input: {} });
+    });
+    const submitted = Date.now();
+    const done = await waitCompleted(cp, endpointId, total, 600_000);
+    notes.push(
+      `PostgreSQL throughput: submitting took ${((submitted - started) / 1000).toFixed(1)} s, draining finished ${((done - submitted) / 1000).toFixed(1)} s later.`,
+    );
+    report(
+      `PostgreSQL: end-to-end throughput (${total} jobs, ${workers} workers × ${concurrency}, no-op handler)`,
+      total / ((done - started) / 1000),
+      "jobs/s",
+    );
+    const syncEndpoint = await echoEndpoint(cp, { workersMax: 0 });
+    await startEchoWorkers(cp, syncEndpoint, 1, 1);
+    const rtts: number[] = [];
+    for (let i = 0; i < n(1000); i++) {
+      const t0 = performance.now();
+      const result = await cp.call<{ status: string }>("POST", `/v2/${syncEndpoint}/runsync`, { input: {} });
+      rtts.push(performance.now() - t0);
+      if (result.status !== "COMPLETED") {
+        throw new Error(`runsync ended ${result.status}`);
+      }
+    }
+    const warm = rtts.slice(Math.min(50, rtts.length - 1));
+    report("PostgreSQL: runsync round trip p50 (warm worker, no-op handler)", percentile(warm, 0.5), "ms");
+    report("PostgreSQL: runsync round trip p99", percentile(warm, 0.99), "ms");
+    notes.push(
+      "PostgreSQL: the server is the throwaway cluster of scripts/postgres-cluster.sh on the same machine " +
+        "(fsync off), sharing its 2 cores with the control plane, the workers and the client.",
+    );
+  } finally {
+    killAll();
+    await cp.stop();
+  }
+}
+
+async function postgresMemory(): Promise<void> {
+  const url = process.env.RUNFLEET_TEST_DATABASE_URL;
+  if (!url) {
+    throw new Error("the pgmemory scenario needs RUNFLEET_TEST_DATABASE_URL (scripts/postgres-cluster.sh env)");
+  }
+  const schema = `bench_memory_${Date.now().toString(36)}`;
+  const cp = await startControlPlane([
+    "--database-url",
+    url,
+    "--database-schema",
+    schema,
+    "--secret-key",
+    "bench-secret-key-0123456789abcdefghijkl",
+  ]);
+  try {
+    const endpointId = await echoEndpoint(cp, { workersMax: 0 });
+    await queuedMemory(cp, endpointId, Number(process.env.BENCH_BACKLOG ?? n(1_000_000)), "PostgreSQL: ");
+  } finally {
+    killAll();
+    await cp.stop();
+    // A million rows are not worth keeping on the throwaway server.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await client.end();
+    }
   }
 }
 
@@ -157,25 +288,49 @@ async function latency(): Promise<void> {
   }
 }
 
+/**
+ * Queues 100,000 jobs, then up to `backlog`, on an endpoint without workers and reports the control
+ * plane's RSS at each size (the target holds at both: the queue lives in the store, a bounded window of it
+ * in memory). `prefix` names the store in the figures. Returns when the backlog is queued.
+ */
+async function queuedMemory(
+  cp: BenchControlPlane,
+  endpointId: string,
+  backlog: number,
+  prefix: string,
+): Promise<number> {
+  const queued = Math.min(n(100_000), backlog);
+  const t0 = Date.now();
+  await pool(queued, 64, async (i) => {
+    await cp.call("POST", `/v2/${endpointId}/run`, { input: { i, prompt: "a red fox jumping over a lazy dog" } });
+  });
+  await sleep(500);
+  report(`${prefix}control-plane RSS with ${queued} queued jobs`, rssOf(cp.pid) / 1024 / 1024, "MB", {
+    op: "<",
+    value: 300,
+  });
+  await pool(backlog - queued, 64, async (i) => {
+    await cp.call("POST", `/v2/${endpointId}/run`, { input: { i } });
+  });
+  const filled = Date.now();
+  await sleep(500);
+  const health = await cp.call<{ jobs: { inQueue: number } }>("GET", `/v2/${endpointId}/health`);
+  report(`${prefix}control-plane RSS with ${backlog} queued jobs`, rssOf(cp.pid) / 1024 / 1024, "MB", {
+    op: "<",
+    value: 300,
+  });
+  notes.push(
+    `${prefix}backlog: ${backlog} jobs queued in ${((filled - t0) / 1000).toFixed(0)} s (${health.jobs.inQueue} in queue by /health).`,
+  );
+  return filled;
+}
+
 async function memoryAndBacklog(): Promise<void> {
   const cp = await startControlPlane();
   try {
     const endpointId = await echoEndpoint(cp, { workersMax: 0 });
-    const queued = n(100_000);
-    await pool(queued, 64, async (i) => {
-      await cp.call("POST", `/v2/${endpointId}/run`, { input: { i, prompt: "a red fox jumping over a lazy dog" } });
-    });
-    await sleep(500);
-    report(`control-plane RSS with ${queued} queued jobs`, rssOf(cp.pid) / 1024 / 1024, "MB", { op: "<", value: 300 });
     const backlog = Number(process.env.BENCH_BACKLOG ?? n(1_000_000));
-    const t0 = Date.now();
-    await pool(backlog - queued, 64, async (i) => {
-      await cp.call("POST", `/v2/${endpointId}/run`, { input: { i } });
-    });
-    const filled = Date.now();
-    notes.push(
-      `Backlog: ${backlog} jobs queued in ${((filled - t0) / 1000 + 0).toFixed(0)} s; RSS then ${(rssOf(cp.pid) / 1024 / 1024).toFixed(0)} MB.`,
-    );
+    const filled = await queuedMemory(cp, endpointId, backlog, "");
     await startEchoWorkers(cp, endpointId, 2, 64);
     const drained = await waitCompleted(cp, endpointId, backlog, 3_600_000);
     const health = await cp.call<{ jobs: { failed: number; inQueue: number } }>("GET", `/v2/${endpointId}/health`);
@@ -313,6 +468,412 @@ async function dockerStarts(): Promise<void> {
   }
 }
 
+/** The kubeconfig of the test cluster (scripts/kubernetes-cluster.sh up). */
+const KUBECONFIG_FILE = `${process.env.RUNFLEET_KUBERNETES_DIR ?? "/var/lib/runfleet/kubernetes"}/admin.kubeconfig`;
+
+/**
+ * Cold start with the kubernetes driver: pod create (its Secret first) + schedule + container start + the
+ * worker's first result, the image already on the node. Kubernetes has no pause, so there is no resume
+ * figure. Needs the test cluster with the echo worker's image.
+ */
+async function kubernetesStarts(): Promise<void> {
+  const cp = await startControlPlane([
+    ...["--autoscaler-tick-ms", "100", "--driver", "kubernetes"],
+    ...["--kubeconfig", KUBECONFIG_FILE, "--kubernetes-namespace", "default"],
+  ]);
+  try {
+    const scenario: StartScenario = {
+      cp,
+      runs: { imageName: ECHO_IMAGE },
+      names: {
+        coldP50: "kubernetes cold start, pod create to first result (TS worker image) p50",
+        coldP90: "kubernetes cold start p90",
+        resumeP50: "kubernetes has no FlashBoot resume",
+      },
+      chartPrefix: "kubernetes ",
+    };
+    await measureColdStart(scenario, n(10));
+    notes.push(
+      `Kubernetes (${new Date().toISOString().slice(0, 10)}): the single-node test cluster of scripts/kubernetes-cluster.sh (v1.34.4, containerd 1.6 from Debian), pods on host networking, the image already on the node.`,
+    );
+  } finally {
+    await cp.stop();
+  }
+}
+
+/** One keep-alive POST of a small JSON body; resolves with the status once the whole answer is read. */
+function postJson(agent: Agent, url: URL, path: string, body: string, auth: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          ...(auth ? { authorization: `Bearer ${KEY}` } : {}),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function loadBalancer(): Promise<void> {
+  // One port in the range: the only worker gets it, so it can also be called directly.
+  const port = await freePort();
+  const cp = await startControlPlane(["--lb-port-range", `${port}-${port}`, "--lb-health-interval-ms", "200"]);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  try {
+    const template = await cp.call<{ id: string }>("POST", "/v1/templates", {
+      name: "bench-lb",
+      command: [process.execPath, "examples/lb-hono-worker/dist/server.js"],
+      env: { MODEL_LOAD_MS: "0" },
+    });
+    const endpoint = await cp.call<{ id: string }>("POST", "/v1/endpoints", {
+      name: "bench-lb",
+      templateId: template.id,
+      type: "LOAD_BALANCER",
+      computeType: "CPU",
+      workersMin: 1,
+      workersMax: 1,
+      idleTimeout: 3600,
+      scalerType: "REQUEST_COUNT",
+      scalerValue: 1000,
+    });
+    for (let i = 0; ; i++) {
+      const workers = await cp.call<{ status: string }[]>("GET", `/v1/endpoints/${endpoint.id}/workers`);
+      if (workers[0]?.status === "IDLE") {
+        break;
+      }
+      if (i > 200) {
+        throw new Error("the load-balancing worker did not become ready");
+      }
+      await sleep(100);
+    }
+    const direct = new URL(`http://127.0.0.1:${port}`);
+    const routed = new URL(cp.url);
+    const body = JSON.stringify({ prompt: "hello" });
+    const call = async (via: "direct" | "routed") => {
+      const status =
+        via === "direct"
+          ? await postJson(agent, direct, "/v1/generate", body, false)
+          : await postJson(agent, routed, `/lb/${endpoint.id}/v1/generate`, body, true);
+      if (status !== 200) {
+        throw new Error(`${via} call answered ${status}`);
+      }
+    };
+    const times = { direct: [] as number[], routed: [] as number[] };
+    for (let i = 0; i < n(3000); i++) {
+      for (const via of ["direct", "routed"] as const) {
+        const t0 = performance.now();
+        await call(via);
+        times[via].push(performance.now() - t0);
+      }
+    }
+    const warm = (values: number[]) => values.slice(Math.min(100, values.length - 1));
+    const added = (q: number) => percentile(warm(times.routed), q) - percentile(warm(times.direct), q);
+    report("load-balancer router added latency p50 (small JSON route, vs direct)", added(0.5), "ms", {
+      op: "<=",
+      value: 0.5,
+    });
+    report("load-balancer router added latency p99", added(0.99), "ms", { op: "<=", value: 3 });
+    chart.push(
+      { label: "LB direct p50", ms: percentile(warm(times.direct), 0.5) },
+      { label: "LB routed p50", ms: percentile(warm(times.routed), 0.5) },
+    );
+    const rate = async (via: "direct" | "routed") => {
+      const count = n(20_000);
+      const t0 = performance.now();
+      await pool(count, 32, () => call(via));
+      return count / ((performance.now() - t0) / 1000);
+    };
+    // CPU per request of each process taking part (this load generator, the worker, the control plane):
+    // unlike rates and latencies, it hardly depends on what else shares the machine.
+    const worker = childPidsOf(cp.pid)[0];
+    const cpu = () => ({
+      client: process.cpuUsage(),
+      worker: worker === undefined ? 0 : cpuMsOf(worker),
+      controlPlane: cpuMsOf(cp.pid),
+    });
+    const measured = async (via: "direct" | "routed") => {
+      const before = cpu();
+      const requestsPerSecond = await rate(via);
+      const after = cpu();
+      const count = n(20_000);
+      const clientUsage = process.cpuUsage(before.client);
+      return {
+        requestsPerSecond,
+        clientMs: (clientUsage.user + clientUsage.system) / 1000 / count,
+        workerMs: (after.worker - before.worker) / count,
+        controlPlaneMs: (after.controlPlane - before.controlPlane) / count,
+      };
+    };
+    await rate("routed");
+    const directRun = await measured("direct");
+    const routedRun = await measured("routed");
+    report("load-balancer requests/s direct (32 concurrent)", directRun.requestsPerSecond, "req/s");
+    report("load-balancer requests/s routed (32 concurrent)", routedRun.requestsPerSecond, "req/s");
+    report(
+      "load-balancer routed/direct requests/s",
+      (100 * routedRun.requestsPerSecond) / directRun.requestsPerSecond,
+      "%",
+      {
+        op: ">=",
+        value: 70,
+      },
+    );
+    report("load-balancer control-plane CPU per routed request", routedRun.controlPlaneMs, "ms");
+    report("load-balancer worker CPU per request (direct)", directRun.workerMs, "ms");
+    report("load-balancer load-generator CPU per request (direct)", directRun.clientMs, "ms");
+    // On a machine whose cores the load generator, the worker and the router share, the rate is bound by
+    // the CPU all three spend per request: this is the ratio that CPU alone allows, whatever else runs.
+    const cpuBound =
+      (100 * (directRun.clientMs + directRun.workerMs)) /
+      (routedRun.clientMs + routedRun.workerMs + routedRun.controlPlaneMs);
+    notes.push(
+      `Load balancer CPU per request: direct ${directRun.clientMs.toFixed(3)} ms load generator + ${directRun.workerMs.toFixed(3)} ms worker; ` +
+        `routed ${routedRun.clientMs.toFixed(3)} + ${routedRun.workerMs.toFixed(3)} + ${routedRun.controlPlaneMs.toFixed(3)} ms control plane; ` +
+        `on shared cores that bounds routed/direct requests/s at ${cpuBound.toFixed(1)} %.`,
+    );
+    notes.push(
+      `Load balancer: measured with the machine's load average at ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores (other work shared it).`,
+    );
+  } finally {
+    agent.destroy();
+    await cp.stop();
+  }
+}
+
+async function metricHistory(): Promise<void> {
+  const cp = await startControlPlane();
+  try {
+    const template = await cp.call<{ id: string }>("POST", "/v1/templates", { name: "history", command: ECHO });
+    const endpointIds: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const endpoint = await cp.call<{ id: string }>("POST", "/v1/endpoints", {
+        name: `history-${i}`,
+        templateId: template.id,
+        computeType: "CPU",
+        workersMin: 0,
+      });
+      endpointIds.push(endpoint.id);
+    }
+    const seeding = performance.now();
+    const buckets = await seedMetricHistory(cp.dataDir, endpointIds, 7);
+    const seededMs = performance.now() - seeding;
+    const timings: number[] = [];
+    let points = 0;
+    // Warm the control plane's JIT and SQLite's page cache first, as a console left open would have.
+    await cp.call("GET", `/v1/endpoints/${endpointIds[0]}/metrics?windowSeconds=604800`);
+    const cpuBefore = cpuMsOf(cp.pid);
+    for (let round = 0; round < 3; round++) {
+      for (const id of endpointIds) {
+        const started = performance.now();
+        const answer = await cp.call<{ points: unknown[] }>("GET", `/v1/endpoints/${id}/metrics?windowSeconds=604800`);
+        timings.push(performance.now() - started);
+        points = answer.points.length;
+      }
+    }
+    const cpuPerQuery = (cpuMsOf(cp.pid) - cpuBefore) / timings.length;
+    timings.sort((a, b) => a - b);
+    report("metric history: 7-day window, 20 endpoints with 7 days of samples p50", percentile(timings, 0.5), "ms");
+    report("metric history: control-plane CPU per 7-day query", cpuPerQuery, "ms");
+    report("metric history: 7-day window, 20 endpoints with 7 days of samples max", timings.at(-1) ?? 0, "ms", {
+      op: "<",
+      value: 300,
+    });
+    notes.push(
+      `Metric history (${new Date().toISOString().slice(0, 10)}): ${buckets} buckets seeded in ${Math.round(seededMs)} ms (about ${Math.round(buckets / 20)} per endpoint, the tiers' bound for 7 days); a 7-day query reads 1,008 ten-minute buckets and answers ${points} points of 30 min over HTTP, with percentiles from merged histograms. Load average during the run: ${loadavg()[0]?.toFixed(1)} (wall times include waiting for a core; the CPU figure does not).`,
+    );
+  } finally {
+    await cp.stop();
+  }
+}
+
+/** RunPod's Python worker SDK on the process driver: every worker skips the SDK's network check. */
+const RUNPOD_WORKER = [PYTHON, "test/fixtures/runpod_behaviours.py"];
+const RUNPOD_ENV = { RUNPOD_SKIP_AUTO_SYSTEM_CHECKS: "true" };
+
+/** Waits until the endpoint has an idle worker; returns its id. */
+async function idleWorker(cp: BenchControlPlane, endpointId: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const workers = await cp.call<{ id: string; status: string }[]>("GET", `/v1/endpoints/${endpointId}/workers`);
+    const idle = workers.find((w) => w.status === "IDLE");
+    if (idle) {
+      return idle.id;
+    }
+    if (Date.now() > deadline) {
+      throw new Error("no idle worker");
+    }
+    await sleep(50);
+  }
+}
+
+/**
+ * SIGTERM to exit of an idle RunPod Python worker: the worker is removed through the API, which stops
+ * it and answers once its process is gone. With workersMin 1 the autoscaler boots the next one.
+ */
+async function pythonStop(): Promise<void> {
+  const cp = await startControlPlane(["--autoscaler-tick-ms", "100"]);
+  try {
+    const endpointId = await commandEndpoint(cp, RUNPOD_WORKER, { workersMin: 1, workersMax: 1, env: RUNPOD_ENV });
+    const stops: number[] = [];
+    const loopsEnded: number[] = [];
+    for (let i = 0; i < n(10); i++) {
+      const workerId = await idleWorker(cp, endpointId);
+      // Its job-take and job-stop polls are held by now.
+      await sleep(300);
+      const t0 = performance.now();
+      const signalledAt = Date.now();
+      await cp.call("DELETE", `/v1/endpoints/${endpointId}/workers/${workerId}`);
+      stops.push(performance.now() - t0);
+      // The worker logs (at DEBUG, runpod's default) as its loops end: its last line's instant says when.
+      const lastOutput = lastLogLineAt(cp, workerId);
+      if (lastOutput !== undefined) {
+        loopsEnded.push(lastOutput - signalledAt);
+      }
+    }
+    await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
+    const exits: number[] = [];
+    for (let i = 0; i < n(10); i++) {
+      exits.push(await pythonExitTime());
+    }
+    notes.push(
+      `Python worker stop: once a worker's loops have ended, the rest of a stop is the Python process's own exit; CPython alone, finalizing the runpod module graph after its last atexit hook (no Runfleet involved), took ${percentile(exits, 0.5).toFixed(0)} ms p50 on the same machine at the same time (${new Date().toISOString().slice(0, 10)}, load average ${loadavg()[0]?.toFixed(0)} on ${cpus().length} cores from other work).`,
+    );
+    report(
+      "RunPod Python worker stop, SIGTERM to exit (idle, runpod 1.12, process driver) p50",
+      percentile(stops, 0.5),
+      "ms",
+      {
+        op: "<",
+        value: 1000,
+      },
+    );
+    report("RunPod Python worker stop p90", percentile(stops, 0.9), "ms");
+    report(
+      "RunPod Python worker stop, of which SIGTERM to its last log line (its loops ended) p50",
+      percentile(loopsEnded, 0.5),
+      "ms",
+    );
+    chart.push({ label: "Python worker stop p50", ms: percentile(stops, 0.5) });
+  } finally {
+    killAll();
+    await cp.stop();
+  }
+}
+
+/** When a process worker wrote its last stdout line, from the log's growth records (epoch ms). */
+function lastLogLineAt(cp: BenchControlPlane, workerId: string): number | undefined {
+  try {
+    const records = readFileSync(join(cp.dataDir, "logs", `${workerId}.stdout.log.times`), "utf8")
+      .trim()
+      .split("\n");
+    const at = Number(records.at(-1)?.split(" ")[1]);
+    return Number.isFinite(at) ? at : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How long a Python process that imported the runpod SDK takes to exit once its code is done (the last
+ * atexit hook ran): the part of a worker's stop that is the interpreter's, whatever the control plane does.
+ */
+async function pythonExitTime(): Promise<number> {
+  const script = [
+    "import atexit, os, time, runpod, runpod.serverless",
+    'atexit.register(lambda: os.write(1, (str(time.time() * 1000) + "\\n").encode()))',
+  ].join("\n");
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, ["-c", script], { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.once("error", reject);
+    child.once("exit", () => {
+      const done = Number(out.trim());
+      if (Number.isFinite(done) && done > 0) {
+        resolve(Date.now() - done);
+      } else {
+        reject(new Error(`python printed ${JSON.stringify(out)}`));
+      }
+    });
+  });
+}
+
+/** From a job's end to the next job's start on a fresh worker, with refresh_worker and workersMax 1. */
+async function refreshCycle(): Promise<void> {
+  const cp = await startControlPlane(["--autoscaler-tick-ms", "100"]);
+  try {
+    const endpointId = await commandEndpoint(cp, RUNPOD_WORKER, {
+      workersMax: 1,
+      env: { ...RUNPOD_ENV, WORKER_MODE: "refresh" },
+    });
+    const count = n(10) + 1;
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      ids.push((await cp.call<{ id: string }>("POST", `/v2/${endpointId}/run`, { input: { i } })).id);
+    }
+    await waitCompleted(cp, endpointId, count, count * 60_000);
+    const jobs = await cp.call<{ id: string; startedAt: string; completedAt: string; workerId: string }[]>(
+      "GET",
+      `/v1/endpoints/${endpointId}/jobs?limit=${count}`,
+    );
+    const byId = new Map(jobs.map((job) => [job.id, job]));
+    const events = await cp.call<{ action: string; at: string }[]>("GET", `/v1/endpoints/${endpointId}/scaling-events`);
+    const starts = events
+      .filter((e) => e.action === "start_worker")
+      .map((e) => Date.parse(e.at))
+      .sort((a, b) => a - b);
+    const cycles: number[] = [];
+    const exits: number[] = [];
+    for (let i = 1; i < count; i++) {
+      const ended = Date.parse(byId.get(ids[i - 1] as string)?.completedAt ?? "");
+      const next = Date.parse(byId.get(ids[i] as string)?.startedAt ?? "");
+      cycles.push(next - ended);
+      // The replacement is started once the old worker has exited.
+      const replaced = starts.find((at) => at >= ended);
+      if (replaced !== undefined && replaced <= next) {
+        exits.push(replaced - ended);
+      }
+    }
+    if (new Set(jobs.map((job) => job.workerId)).size !== count) {
+      throw new Error("refresh_worker jobs did not each run on a fresh worker");
+    }
+    await cp.call("DELETE", `/v1/endpoints/${endpointId}`);
+    notes.push(
+      `refresh_worker cycle: the replacement starts as soon as the job ends, while the old worker exits; the rest of the cycle is a Python worker's cold start (mostly importing runpod), measured ${new Date().toISOString().slice(0, 10)} with a load average of ${loadavg()[0]?.toFixed(0)} on ${cpus().length} cores from other work.`,
+    );
+    report(
+      "refresh_worker cycle, job end to next job started on a fresh worker (runpod 1.12, workersMax 1) p50",
+      percentile(cycles, 0.5),
+      "ms",
+    );
+    report("refresh_worker cycle p90", percentile(cycles, 0.9), "ms");
+    report(
+      "refresh_worker cycle, of which job end to the replacement worker's start (the rest is its cold start) p50",
+      percentile(exits, 0.5),
+      "ms",
+    );
+    chart.push({ label: "refresh_worker cycle p50", ms: percentile(cycles, 0.5) });
+  } finally {
+    killAll();
+    await cp.stop();
+  }
+}
+
 /** Rows of an earlier report for scenarios not run this time, so that running one scenario keeps the rest. */
 function earlierRows(path: string): Row[] {
   if (!existsSync(path)) {
@@ -351,6 +912,36 @@ function earlierChart(path: string): { label: string; ms: number }[] {
   return [...labels.matchAll(/"([^"]*)"/g)]
     .map((match, i) => ({ label: match[1] ?? "", ms: values[i] ?? Number.NaN }))
     .filter((bar) => !now.has(bar.label) && Number.isFinite(bar.ms));
+}
+
+async function simulation(): Promise<void> {
+  const hours = 24 * SCALE;
+  const trace = generateTrace({
+    shape: { kind: "steady", jobsPerSecond: 50 },
+    durationSeconds: hours * 3600,
+    executionMedianMs: 1000,
+    seed: 42,
+  });
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
+  const result = simulate(
+    { ...ENDPOINT_DEFAULTS, workersMax: 80, idleTimeout: 60, gpuTypeIds: ["NVIDIA L4"] },
+    trace,
+    { coldStartMs: 5000, initMs: 2000, resumeMs: 50 },
+    { prices: { "NVIDIA L4": 0.0002 } },
+  );
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  report(
+    `simulate ${hours} h of a steady 50 jobs/s trace (${trace.length} jobs) through decide(), CPU time`,
+    cpuSeconds,
+    "s",
+    { op: "<", value: 30 * SCALE },
+  );
+  notes.push(
+    `Simulate: ${wallSeconds.toFixed(1)} s wall for ${cpuSeconds.toFixed(1)} s of CPU (load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores), ${result.evaluations} evaluations of decide(), peak ${result.peakWorkers} workers, p95 queue delay ${((result.queueDelayMs.p95 ?? 0) / 1000).toFixed(2)} s.`,
+  );
 }
 
 /** Context for the figures, written with every report. */
@@ -419,9 +1010,30 @@ function writeReport(): void {
 }
 
 /** Every scenario, in the order they run. */
-const SCENARIOS = ["throughput", "latency", "coldstart", "memory", "docker"] as const;
+const SCENARIOS = [
+  "throughput",
+  "latency",
+  "coldstart",
+  "memory",
+  "loadbalancer",
+  "metrics",
+  "docker",
+  "kubernetes",
+  "simulate",
+  "pystop",
+  "refresh",
+  "postgres",
+  "pgmemory",
+] as const;
 const selected =
-  process.env.BENCH_ONLY?.split(",") ?? SCENARIOS.filter((s) => s !== "docker" || process.env.DOCKER_HOST);
+  process.env.BENCH_ONLY?.split(",") ??
+  SCENARIOS.filter(
+    (s) =>
+      (s !== "docker" || process.env.DOCKER_HOST) &&
+      (s !== "kubernetes" || existsSync(KUBECONFIG_FILE)) &&
+      ((s !== "pystop" && s !== "refresh") || existsSync(PYTHON)) &&
+      ((s !== "postgres" && s !== "pgmemory") || process.env.RUNFLEET_TEST_DATABASE_URL),
+  );
 process.on("exit", killAll);
 try {
   if (selected.includes("throughput")) {
@@ -436,8 +1048,32 @@ try {
   if (selected.includes("memory")) {
     await memoryAndBacklog();
   }
+  if (selected.includes("loadbalancer")) {
+    await loadBalancer();
+  }
+  if (selected.includes("metrics")) {
+    await metricHistory();
+  }
   if (selected.includes("docker")) {
     await dockerStarts();
+  }
+  if (selected.includes("kubernetes")) {
+    await kubernetesStarts();
+  }
+  if (selected.includes("simulate")) {
+    await simulation();
+  }
+  if (selected.includes("pystop")) {
+    await pythonStop();
+  }
+  if (selected.includes("refresh")) {
+    await refreshCycle();
+  }
+  if (selected.includes("postgres")) {
+    await postgres();
+  }
+  if (selected.includes("pgmemory")) {
+    await postgresMemory();
   }
 } finally {
   writeReport();

@@ -1,35 +1,56 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHmac, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
+import type { Duplex } from "node:stream";
 import type { Hono } from "hono";
+import { AdmissionControl } from "./admission/admission-control.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { Autoscaler } from "./autoscaler/autoscaler.js";
 import { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig } from "./config/config.js";
 import { createDriverSet } from "./drivers/driver-set.js";
 import type { WorkerDriver } from "./drivers/worker-driver.js";
 import { ControlPlaneError } from "./errors/control-plane-error.js";
+import { ExecService } from "./exec/exec-service.js";
 import { detectGpus, GpuInventory, parseDeclaredGpus } from "./gpus/gpu-inventory.js";
 import { createApp } from "./http/app.js";
+import { defaultConsoleDir } from "./http/console-assets.js";
+import { execHandlers } from "./http/handlers/exec-handlers.js";
 import { jobHandlers } from "./http/handlers/job-handlers.js";
 import { managementHandlers } from "./http/handlers/management-handlers.js";
 import { observabilityHandlers } from "./http/handlers/observability-handlers.js";
 import { systemHandlers } from "./http/handlers/system-handlers.js";
+import { usageHandlers } from "./http/handlers/usage-handlers.js";
 import { workerProtocolHandlers } from "./http/handlers/worker-handlers.js";
 import { workerManagementHandlers } from "./http/handlers/worker-management-handlers.js";
 import { loadOpenApiDocument } from "./http/openapi-document.js";
 import type { OperationHandlers } from "./http/operation-types.js";
+import { shellSocketHandler, type UpgradeHandler } from "./http/shell-socket.js";
 import { JobService } from "./jobs/job-service.js";
+import { LoadBalancer } from "./load-balancing/load-balancer.js";
+import { PortAllocator, parsePortRange } from "./load-balancing/port-allocator.js";
+import { nodeLoadBalancerRoute, nodeLoadBalancerUpgrade } from "./load-balancing/routed-request.js";
 import { createLogger, type Logger } from "./logging/logger.js";
 import { type AdminKeyBootstrap, ApiKeyService } from "./management/api-key-service.js";
 import { EndpointService } from "./management/endpoint-service.js";
+import { RegistryAuthService } from "./management/registry-auth-service.js";
+import { SshKeyService } from "./management/ssh-key-service.js";
 import { TemplateService } from "./management/template-service.js";
-import { EndpointMetricsRecorder } from "./metrics/endpoint-metrics.js";
+import { MetricHistoryRecorder } from "./metrics/metric-history-recorder.js";
 import { PrometheusRegistry } from "./metrics/prometheus-registry.js";
+import { SecretBox } from "./secrets/secret-box.js";
+import { usageStateOf } from "./simulation/cost-model.js";
+import { ActiveLock } from "./store/postgres/active-lock.js";
+import { PostgresStore } from "./store/postgres/postgres-store.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
+import { UsageMeter, type WorkerUsageSample } from "./usage/usage-meter.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { newId } from "./util/ids.js";
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenPrivateFiles } from "./util/private-files.js";
 import { WebhookDispatcher } from "./webhooks/webhook-dispatcher.js";
+import { OrphanSweeper } from "./workers/orphan-sweeper.js";
 import { waitReason } from "./workers/wait-reason.js";
 import { WorkerRegistry, workerStatus } from "./workers/worker-registry.js";
 
@@ -41,6 +62,18 @@ export interface ControlPlane {
   readonly logger: Logger;
   /** What happened to the admin key at start-up (a created secret is here, once). */
   readonly adminKey: AdminKeyBootstrap;
+  /** Serves WebSocket upgrades (the interactive shell); the HTTP server hands them over. */
+  readonly handleUpgrade: UpgradeHandler;
+  /**
+   * Serves a request for a load-balancing endpoint on Node's request and response, ahead of the API
+   * application: true when it took the request, false for every other request (the HTTP server then
+   * hands it to `app`).
+   */
+  readonly routeToWorkers: (incoming: IncomingMessage, outgoing: ServerResponse) => boolean;
+  /** Sessions inside workers, audited (the SSH gateway opens them too). */
+  readonly exec: ExecService;
+  /** The SSH keys the gateway accepts. */
+  readonly sshKeys: SshKeyService;
   /** Serves one request in-process, as the HTTP server would. */
   fetch(request: Request): Promise<Response>;
   /** The URL workers and the banner use; set once the server listens. */
@@ -63,6 +96,22 @@ export interface ControlPlane {
 export interface ControlPlaneOverrides {
   clock?: Clock;
   logger?: Logger;
+  /**
+   * What to do when a control plane on a database loses its active lock (its session broke: another
+   * process may already serve). By default it logs and exits the process with status 70, since serving on
+   * would let two processes move the same jobs.
+   */
+  onActiveLockLost?: (cause: unknown) => void;
+  /** Aborts the wait of a standby for the active lock (the process is asked to stop meanwhile). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The instance id of the control planes that share a database schema (the active one and its standbys),
+ * derived from their common secret key so that every replica labels and finds the same workers.
+ */
+export function databaseInstanceId(secretKey: string, schema: string): string {
+  return `cp_${createHmac("sha256", secretKey).update(`runfleet instance ${schema}`).digest("hex").slice(0, 16)}`;
 }
 
 /**
@@ -76,22 +125,67 @@ export async function createControlPlane(
   const config = compileConfig(options);
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
-  const store = new SqliteStore({ path: join(config.dataDir, "runfleet.sqlite"), synchronous: config.storeSync });
+  ensurePrivateDir(config.dataDir);
+  const secrets = new SecretBox(
+    config.secretKey ?? dataDirSecret(config.dataDir, "secret-key", () => randomBytes(32).toString("base64url")),
+  );
+  const store: Store =
+    config.databaseUrl === undefined
+      ? new SqliteStore({ path: join(config.dataDir, "runfleet.sqlite"), synchronous: config.storeSync, secrets })
+      : new PostgresStore({
+          url: config.databaseUrl,
+          schema: config.databaseSchema,
+          poolSize: config.databasePoolSize,
+          connectTimeoutMs: config.databaseConnectTimeoutMs,
+          secrets,
+        });
   let closeDrivers = async () => {};
+  let activeLock: ActiveLock | undefined;
   try {
+    if (store instanceof PostgresStore) {
+      // Fails early on a wrong URL or credentials, and migrates (once, under an advisory lock). The URL
+      // is not repeated: it may hold a password.
+      await store.open().catch((error: unknown) => {
+        throw new Error(
+          `cannot open the database of --database-url (RUNFLEET_DATABASE_URL): ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      });
+      activeLock = await ActiveLock.acquire(await store.sessionClient(), store.schema, {
+        signal: overrides.signal,
+        onWaiting: () =>
+          logger.info(
+            { schema: store.schema },
+            "standby: another control plane serves this database; waiting for its lock to take over",
+          ),
+        onLost:
+          overrides.onActiveLockLost ??
+          ((cause) => {
+            logger.fatal({ err: cause }, "lost the database's active lock: stopping, so that only one process serves");
+            process.exit(70);
+          }),
+      });
+      logger.info({ schema: store.schema }, "active: this control plane serves the database");
+    }
     const authenticator = new Authenticator(store, clock);
     const templates = new TemplateService(store, clock);
     // The instance id labels this control plane's containers; kept, so that a restart adopts them.
-    const instanceId = dataDirSecret(config.dataDir, "instance-id", () => newId("cp"));
+    // On a database, the active control plane and its standbys are one instance: a standby that takes over
+    // on the same Docker engine adopts the containers of the one that died, as a restart would.
+    const instanceId =
+      store instanceof PostgresStore && config.secretKey !== undefined
+        ? databaseInstanceId(config.secretKey, store.schema)
+        : dataDirSecret(config.dataDir, "instance-id", () => newId("cp"));
     const drivers = await createDriverSet(config, instanceId, logger.child({ component: "drivers" }));
     closeDrivers = () => drivers.close();
     const endpoints = new EndpointService(store, clock, Object.keys(drivers.byKind));
     const apiKeys = new ApiKeyService(store, clock, authenticator);
+    const registryAuths = new RegistryAuthService(store, clock);
     templates.onChange((template) => {
       endpoints.rollTemplate(template.id).catch((error) => logger.error({ err: error }, "template roll-over failed"));
     });
     const adminKey = await apiKeys.ensureAdminKey(config.adminKey);
-    const workers = new WorkerRegistry(store, clock);
+    const workers = new WorkerRegistry(store, clock, config.workerOrphanTimeoutMs);
     await workers.load();
     authenticator.setWorkerTokenLookup((hash) => workers.lookupToken(hash));
     const webhooks = new WebhookDispatcher(
@@ -100,7 +194,10 @@ export async function createControlPlane(
       {
         secret:
           config.webhookSecret ??
-          dataDirSecret(config.dataDir, "webhook-secret", () => randomBytes(32).toString("base64url")),
+          (config.databaseUrl !== undefined && config.secretKey !== undefined
+            ? // Every control plane on the database must sign alike: derived from the key they share.
+              createHmac("sha256", config.secretKey).update("runfleet webhook signing secret").digest("base64url")
+            : dataDirSecret(config.dataDir, "webhook-secret", () => randomBytes(32).toString("base64url"))),
         maxAttempts: config.webhookMaxAttempts,
         retryBaseMs: config.webhookRetryBaseMs,
         timeoutMs: config.webhookTimeoutMs,
@@ -109,10 +206,40 @@ export async function createControlPlane(
       logger.child({ component: "webhooks" }),
     );
     const prometheus = new PrometheusRegistry();
-    const recorder = new EndpointMetricsRecorder(clock, config.metricsIntervalMs);
+    const recorder = new MetricHistoryRecorder(
+      store,
+      clock,
+      logger.child({ component: "metrics" }),
+      config.metricsIntervalMs,
+    );
+    const usage = new UsageMeter({
+      store,
+      clock,
+      logger: logger.child({ component: "usage" }),
+      sampleMs: config.usageSampleMs,
+      flushMs: config.usageFlushMs,
+      retentionMs: config.usageRetentionMs,
+      counted: (endpointId, state, seconds, gpuSeconds) => {
+        prometheus.inc(
+          "runfleet_worker_seconds_total",
+          "Worker time by state",
+          { endpoint: endpointId, state },
+          seconds,
+        );
+        if (gpuSeconds > 0) {
+          prometheus.inc(
+            "runfleet_gpu_seconds_total",
+            "GPU time held by workers",
+            { endpoint: endpointId },
+            gpuSeconds,
+          );
+        }
+      },
+    });
     const gpus = new GpuInventory(config.gpus !== undefined ? parseDeclaredGpus(config.gpus) : await detectGpus());
+    // Jobs for a queue worker, routed requests for a load-balancing one: either makes it RUNNING.
     const runningCount = (endpointId: string, workerId: string) =>
-      jobs.runningByWorker(endpointId).get(workerId)?.length ?? 0;
+      (jobs.runningByWorker(endpointId).get(workerId)?.length ?? 0) + loadBalancer.inFlight(workerId);
     const statusesOf = (endpointId: string) =>
       workers
         .list(endpointId)
@@ -176,12 +303,32 @@ export async function createControlPlane(
           .catch((error) => logger.error({ err: error }, "stopping a deleted endpoint's workers failed"));
         jobs.forgetEndpoint(change.endpoint.id);
         recorder.forget(change.endpoint.id);
+        usage.forget(change.endpoint.id);
         workers.forgetEndpoint(change.endpoint.id);
       } else {
         endpointCache.set(change.endpoint.id, change.endpoint);
         autoscaler.notify(change.endpoint.id);
       }
     });
+    const loadBalancer: LoadBalancer = new LoadBalancer({
+      workers,
+      endpoint: (id) => endpointCache.get(id),
+      endpoints: () => [...endpointCache.values()],
+      notifyAutoscaler: (endpointId) => autoscaler.notify(endpointId),
+      clock,
+      logger: logger.child({ component: "load-balancer" }),
+      prometheus,
+      healthIntervalMs: config.lbHealthIntervalMs,
+      coldStartWaitMs: config.lbColdStartWaitMs,
+      unhealthyTimeoutMs: config.lbUnhealthyTimeoutMs,
+    });
+    const ports = new PortAllocator(parsePortRange(config.lbPortRange), () =>
+      [...endpointCache.keys()].flatMap((endpointId) =>
+        workers
+          .list(endpointId)
+          .flatMap((worker) => [worker.port, worker.healthPort].filter((port): port is number => port !== null)),
+      ),
+    );
     const autoscaler: Autoscaler = new Autoscaler({
       store,
       clock,
@@ -194,15 +341,49 @@ export async function createControlPlane(
       endpoint: (id) => endpointCache.get(id),
       endpoints: () => [...endpointCache.values()],
       template: (id) => templates.get(id),
+      registryCredentials: (id) => registryAuths.get(id),
       baseUrl: () => baseUrl,
       pingIntervalMs: Math.max(100, Math.floor(config.jobLeaseMs / 3)),
+      machine: { cpuCount: availableParallelism(), memoryMb: Math.floor(totalmem() / 1024 / 1024) },
       tickMs: config.autoscalerTickMs,
       stopGraceMs: config.workerStopGraceMs,
       initTimeoutMs: config.workerInitTimeoutMs,
       observeColdStart: (phase, ms) =>
         prometheus.observe("runfleet_cold_start_seconds", "Worker cold-start phases", { phase }, ms / 1000),
+      requestLoad: (endpointId) => loadBalancer.load(endpointId),
+      allocatePort: () => ports.allocate(),
     });
     workers.onReady((worker) => autoscaler.workerReady(worker.id));
+    const orphansRemoved = (driver: string) =>
+      prometheus.counter(
+        "runfleet_orphan_workers_removed_total",
+        "Driver workers (pods, containers, processes) no worker record claimed, removed by the orphan sweep",
+        { driver },
+      );
+    const orphanSweeper = new OrphanSweeper({
+      drivers: drivers.all,
+      claimed: (workerId) => workers.find(workerId) !== undefined,
+      starting: () => autoscaler.startsInProgress(),
+      clock,
+      logger: logger.child({ component: "orphan-sweep" }),
+      intervalMs: config.orphanSweepIntervalMs,
+      graceMs: config.orphanSweepGraceMs,
+      stopGraceMs: config.workerStopGraceMs,
+      removed: async ({ driver, worker, reason }) => {
+        orphansRemoved(driver).inc();
+        if (endpointCache.has(worker.endpointId)) {
+          await store.insertScalingEvent({
+            id: newId("evt"),
+            endpointId: worker.endpointId,
+            at: clock.now(),
+            action: "stop_worker",
+            workerId: worker.workerId,
+            reason,
+            inputs: { driver, orphan: true, state: worker.state, startedAt: worker.startedAt },
+          });
+        }
+      },
+    });
     const document = loadOpenApiDocument();
     let shuttingDown = false;
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -212,7 +393,18 @@ export async function createControlPlane(
       const kind = workers.find(workerId)?.driver;
       return kind === undefined || kind === "external" ? undefined : drivers.byKind[kind];
     };
+    const sshKeys = new SshKeyService(store, clock);
+    const exec = new ExecService({
+      store,
+      clock,
+      logger: logger.child({ component: "exec" }),
+      workers,
+      driverOf,
+      maxDurationMs: config.execMaxDurationMs,
+    });
+    await exec.recover();
     const handlers = {
+      ...execHandlers({ store, endpoints, exec, sshKeys }),
       ...systemHandlers({
         store,
         openApiText: document.text,
@@ -223,6 +415,7 @@ export async function createControlPlane(
         endpoints,
         templates,
         apiKeys,
+        registryAuths,
         endpointReason: (endpointId) => autoscaler.endpointReason(endpointId),
       }),
       ...jobHandlers({
@@ -258,7 +451,12 @@ export async function createControlPlane(
         workers,
         takeHoldMs: config.takeHoldMs,
         recycle: (workerId) => {
-          workers.drain(workerId).catch((error) => logger.error({ err: error, workerId }, "drain failed"));
+          const endpointId = workers.find(workerId)?.endpointId;
+          workers
+            .drain(workerId)
+            // Stopped as soon as its last job is done, and replaced: no wait for the next tick.
+            .then(() => endpointId !== undefined && autoscaler.notify(endpointId))
+            .catch((error) => logger.error({ err: error, workerId }, "drain failed"));
         },
       }),
       ...workerManagementHandlers({
@@ -272,8 +470,11 @@ export async function createControlPlane(
         readLogs: async (workerId, tail) => (await driverOf(workerId)?.logs(workerId, tail)) ?? [],
         followLogs: (workerId, tail, signal) => driverOf(workerId)?.followLogs(workerId, tail, signal) ?? noLines(),
         stopWorker: (workerId) => autoscaler.removeWorker(workerId, "removed through the API"),
+        routedRequests: (workerId) => loadBalancer.inFlight(workerId),
+        endpointReason: (endpointId) => autoscaler.endpointReason(endpointId),
       }),
       ...observabilityHandlers({ store, clock, endpoints, workers, recorder, gpus }),
+      ...usageHandlers({ store, clock, endpoints, gpus }),
     } satisfies OperationHandlers;
     const endpointStates = () =>
       [...endpointCache.keys()].map((endpointId) => {
@@ -293,6 +494,8 @@ export async function createControlPlane(
         "runfleet_jobs_running",
         "runfleet_oldest_queued_job_age_seconds",
         "runfleet_workers",
+        "runfleet_lb_requests_in_flight",
+        "runfleet_lb_requests_waiting",
       ]) {
         prometheus.resetGauge(name);
       }
@@ -313,6 +516,11 @@ export async function createControlPlane(
           runningJobs += running.get(worker.id)?.length ?? 0;
         }
         prometheus.set("runfleet_jobs_running", "Jobs being run", labels, runningJobs);
+        if (endpointCache.get(endpointId)?.type === "LOAD_BALANCER") {
+          const load = loadBalancer.load(endpointId);
+          prometheus.set("runfleet_lb_requests_in_flight", "Routed requests being served", labels, load.inFlight);
+          prometheus.set("runfleet_lb_requests_waiting", "Routed requests waiting for a worker", labels, load.waiting);
+        }
         for (const [status, count] of Object.entries(byStatus)) {
           prometheus.set("runfleet_workers", "Workers by status", { endpoint: endpointId, status }, count);
         }
@@ -325,17 +533,98 @@ export async function createControlPlane(
       );
       prometheus.set("runfleet_gpus_total", "GPUs in the inventory", {}, gpus.devices.length);
     });
+    const admission = new AdmissionControl(
+      {
+        submitRatePerKey: config.submitRatePerKey,
+        submitBurstPerKey: config.submitBurstPerKey,
+        maxQueuedJobsPerEndpoint: config.maxQueuedJobsPerEndpoint,
+        maxInFlightSubmissions: config.maxInFlightSubmissions,
+      },
+      clock,
+      (endpointId) => jobs.queueState(endpointId).queued,
+    );
     const app = createApp({
       document,
       handlers,
       authenticator,
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      routeToWorkers: async (endpointId, request, target, client) =>
+        loadBalancer.proxy(await endpoints.get(endpointId), request, target, client),
+      lbDomain: config.lbDomain,
+      maxJsonDepth: config.maxJsonDepth,
+      admit: (operationId, principal, pathParams) =>
+        (operationId === "runJob" || operationId === "runJobSync") &&
+        principal?.kind === "apiKey" &&
+        pathParams.endpointId !== undefined
+          ? admission.admit(principal.key.id, pathParams.endpointId)
+          : undefined,
+      consoleDir: config.consoleDir ?? defaultConsoleDir(),
     });
+    const routeToWorkers = nodeLoadBalancerRoute({
+      authenticator,
+      logger,
+      lbDomain: config.lbDomain,
+      cachedEndpoint: (endpointId) => endpointCache.get(endpointId),
+      loadEndpoint: (endpointId) => endpoints.get(endpointId),
+      proxy: (endpoint, incoming, outgoing, target, head) =>
+        loadBalancer.proxyNode(endpoint, incoming, outgoing, target, head),
+    });
+    const routeUpgradeToWorkers = nodeLoadBalancerUpgrade({
+      authenticator,
+      logger,
+      lbDomain: config.lbDomain,
+      cachedEndpoint: (endpointId) => endpointCache.get(endpointId),
+      loadEndpoint: (endpointId) => endpoints.get(endpointId),
+      upgrade: (endpoint, incoming, socket, head, target, requestHead) =>
+        loadBalancer.upgradeNode(endpoint, incoming, socket, head, target, requestHead),
+    });
+    const shellSocket = shellSocketHandler({
+      document,
+      authenticator,
+      endpoints,
+      exec,
+      logger: logger.child({ component: "shell" }),
+    });
+    // Upgrades for load-balancing endpoints (WebSockets to workers) first, then the interactive shell.
+    const handleUpgrade: UpgradeHandler = Object.assign(
+      (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (!routeUpgradeToWorkers(request, socket, head)) {
+          shellSocket(request, socket, head);
+        }
+      },
+      {
+        close: () => {
+          shellSocket.close();
+          loadBalancer.closeTunnels();
+        },
+      },
+    );
     await jobs.start([...endpointCache.keys()]);
     webhooks.start();
     await autoscaler.start();
-    recorder.start(endpointStates);
+    orphanSweeper.start();
+    loadBalancer.start();
+    recorder.start({
+      gauges: endpointStates,
+      coldStarts: (endpointId, from, to) =>
+        workers
+          .list(endpointId)
+          .filter((worker) => worker.readyAt !== null && worker.readyAt >= from && worker.readyAt < to)
+          .map((worker) => (worker.readyAt as number) - worker.createdAt),
+      requests: (endpointId) =>
+        endpointCache.get(endpointId)?.type === "LOAD_BALANCER" ? loadBalancer.takeTally(endpointId) : undefined,
+    });
+    const usageSamples = (): WorkerUsageSample[] =>
+      [...endpointCache.keys()].flatMap((endpointId) =>
+        statusesOf(endpointId).map(({ worker, status }) => ({
+          endpointId,
+          workerId: worker.id,
+          state: usageStateOf(status),
+          gpuCount: worker.gpuIds.length,
+        })),
+      );
+    usage.start(usageSamples);
     const controlPlane: ControlPlane = {
       config,
       app,
@@ -344,6 +633,10 @@ export async function createControlPlane(
       adminKey,
       jobs,
       workers,
+      exec,
+      sshKeys,
+      handleUpgrade,
+      routeToWorkers,
       get baseUrl() {
         return baseUrl;
       },
@@ -373,18 +666,25 @@ export async function createControlPlane(
       },
       close: async () => {
         shuttingDown = true;
+        // Sessions end first: their commands are children of this process or attached to it.
+        await exec.close();
+        await loadBalancer.stop();
+        await orphanSweeper.stop();
         await autoscaler.stop(config.stopWorkersOnShutdown);
+        await usage.stop(usageSamples);
         await drivers.close();
         jobs.stop();
         webhooks.stop();
-        recorder.stop();
+        await recorder.stop();
         await store.close();
+        await activeLock?.release();
       },
     };
     return controlPlane;
   } catch (error) {
     await closeDrivers();
     await store.close();
+    await activeLock?.release();
     if (ControlPlaneError.is(error)) {
       throw new Error(`cannot start: ${error.message}`, { cause: error });
     }
@@ -399,11 +699,13 @@ export async function createControlPlane(
 function dataDirSecret(dataDir: string, file: string, create: () => string): string {
   const path = join(dataDir, file);
   try {
-    return readFileSync(path, "utf8").trim();
+    const value = readFileSync(path, "utf8").trim();
+    tightenPrivateFiles([path]);
+    return value;
   } catch {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     const value = create();
-    writeFileSync(path, `${value}\n`, { mode: 0o600 });
+    writeFileSync(path, `${value}\n`, { mode: PRIVATE_FILE_MODE });
     return value;
   }
 }

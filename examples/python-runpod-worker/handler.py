@@ -12,6 +12,7 @@ Input of the default handler:
   {"mode": "fail", "message": "boom"}   raises an exception (reported as FAILED)
   {"mode": "error"}                     returns {"error": "..."} (also FAILED)
   {"mode": "sleep", "seconds": 2}       sleeps, then echoes
+  {"mode": "env", "names": ["A", "B"]}  returns {"env": {"A": value or None, ...}} (what the worker was given)
 """
 
 import os
@@ -31,6 +32,8 @@ def handler(job):
         raise ValueError(job_input.get("message", "handler failed"))
     if mode == "error":
         return {"error": job_input.get("message", "handler returned an error")}
+    if mode == "env":
+        return {"env": {name: os.environ.get(name) for name in job_input.get("names", [])}}
     if mode == "sleep":
         time.sleep(float(job_input.get("seconds", 1)))
     return {"echo": job_input, "worker": job.get("id")}

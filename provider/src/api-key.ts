@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type ResourceArgs, RunfleetResource } from "./runfleet-resource.js";
-import type { ApiKeyInputs, ApiKeyOutputs } from "./runtime/index.js";
+import { type DeepInput, type ResourceArgs, RunfleetResource } from "./runfleet-resource.js";
+import type { ApiKeyInputs, ApiKeyOutputs } from "./runtime/types.js";
 
 /** The arguments of an {@link ApiKey}: the management API's `ApiKeyCreate`. */
-export type ApiKeyArgs = ResourceArgs<ApiKeyInputs>;
+export type ApiKeyArgs = ResourceArgs<Omit<ApiKeyInputs, "name">> & {
+  /** What the key is for. @defaultValue the Pulumi resource name plus a random suffix, kept across updates */
+  name?: DeepInput<string>;
+};
 
 const API_KEY_OUTPUTS = [
-  "keyId",
   "key",
   "prefix",
   "createdAt",
@@ -26,9 +28,9 @@ const API_KEY_OUTPUTS = [
  * ```
  */
 export class ApiKey extends RunfleetResource {
-  /** The key's id (not its secret). */
+  /** The key's id (not its secret); the resource's id, so known in previews. */
   declare readonly keyId: pulumi.Output<string>;
-  /** The secret to send as a bearer token. */
+  /** The secret to send as a bearer token; unknown (undefined) for a key read with {@link ApiKey.get}. */
   declare readonly key: pulumi.Output<string>;
   /** What the key is for. */
   declare readonly name: pulumi.Output<string>;
@@ -44,5 +46,17 @@ export class ApiKey extends RunfleetResource {
   /** Declares an API key; `name` is the Pulumi resource name, `args.name` the key's own. */
   constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super("apiKey", name, args, API_KEY_OUTPUTS, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["key"] }));
+    this.keyId = this.id;
+  }
+
+  /**
+   * Reads an existing key's description without managing it. The secret is shown by the API only when a
+   * key is created, so `key` stays undefined; this stack never revokes the key.
+   *
+   * @param name - the Pulumi resource name to give it in this stack
+   * @param id - the key's id (`key_...`)
+   */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): ApiKey {
+    return new ApiKey(name, undefined as unknown as ApiKeyArgs, { ...opts, id });
   }
 }

@@ -1,5 +1,5 @@
 import type { dynamic } from "@pulumi/pulumi";
-import type { ResourceKind } from "./runtime/index.js";
+import type { ResourceKind } from "./runtime/types.js";
 
 /** The provider methods every resource kind shares, with inputs and outputs as plain objects. */
 type Provider = dynamic.ResourceProvider<object, object>;
@@ -57,4 +57,5 @@ export const delegatingProviders: Readonly<Record<ResourceKind, dynamic.Resource
   endpoint: new DelegatingProvider("endpoint"),
   template: new DelegatingProvider("template"),
   apiKey: new DelegatingProvider("apiKey"),
+  registryAuth: new DelegatingProvider("registryAuth"),
 };

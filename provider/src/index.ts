@@ -16,14 +16,18 @@
  */
 export { ApiKey, type ApiKeyArgs } from "./api-key.js";
 export { Endpoint, type EndpointArgs } from "./endpoint.js";
+export { RegistryAuth, type RegistryAuthArgs } from "./registry-auth.js";
 export type { DeepInput, ResourceArgs } from "./runfleet-resource.js";
+export { CONFIG_KEYS, ENV_KEYS } from "./runtime/connection.js";
+export { ControlPlaneUnreachableError, RunfleetApiError } from "./runtime/runfleet-client.js";
 export type {
   ApiKeyInputs,
   ApiKeyOutputs,
   EndpointInputs,
   EndpointOutputs,
+  RegistryAuthInputs,
+  RegistryAuthOutputs,
   ResourceKind,
   TemplateInputs,
-} from "./runtime/index.js";
-export { CONFIG_KEYS, ENV_KEYS, RunfleetApiError } from "./runtime/index.js";
+} from "./runtime/types.js";
 export { Template, type TemplateArgs, type TemplateOutputs } from "./template.js";

@@ -45,7 +45,18 @@ export {
   type TerminalStatus,
   type WaitOptions,
 } from "./client/job.js";
-export { EndpointsApi, KeysApi, TemplatesApi, WorkersApi } from "./client/management.js";
+export {
+  AuditApi,
+  decodeExecData,
+  EndpointsApi,
+  ExecFailedError,
+  type ExecResult,
+  KeysApi,
+  RegistryAuthsApi,
+  SshKeysApi,
+  TemplatesApi,
+  WorkersApi,
+} from "./client/management.js";
 export { retryAfterMs } from "./client/retrying-fetch.js";
 export { createRunfleet, type Runfleet } from "./client/runfleet.js";
 export type {
@@ -56,3 +67,7 @@ export type {
 } from "./client/runfleet-options.js";
 export type { ParseSchema, Schema, StandardResult, StandardSchema } from "./client/schema.js";
 export type { components, operations, paths } from "./generated/openapi.js";
+export { endpointSettingsProblems, MAX_QUEUE_DELAY_SECONDS, type SettingsProblem } from "./rules/endpoint-rules.js";
+export { RESETTABLE_ENDPOINT_SETTINGS, RESETTABLE_TEMPLATE_SETTINGS } from "./rules/resettable-settings.js";
+export { type ContractSchemaError, type FieldError, schemaFieldErrors } from "./rules/schema-errors.js";
+export { TEMPLATE_RUNS_NOTHING, type TemplateProblem, templateSettingsProblems } from "./rules/template-rules.js";

@@ -1,4 +1,4 @@
-import type { WorkerDriver, WorkerExit, WorkerSpec } from "@runfleet/control-plane";
+import type { ExecExit, ExecSession, WorkerDriver, WorkerExit, WorkerSpec } from "@runfleet/control-plane";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually } from "../support/workers.js";
 
@@ -11,6 +11,46 @@ setInterval(() => process.stdout.write("tick " + n++ + "\\n"), 50);
 if (process.env.EXIT_AFTER_MS) setTimeout(() => process.exit(Number(process.env.EXIT_CODE ?? 0)), Number(process.env.EXIT_AFTER_MS));
 process.on("SIGTERM", () => { process.stdout.write("bye\\n"); process.exit(0); });
 `;
+
+/** A session's output, collected as it comes. */
+interface Collected {
+  stdout: () => string;
+  stderr: () => string;
+  onOutput: (stream: "stdout" | "stderr", data: Buffer) => void;
+}
+
+function collect(): Collected {
+  let stdout = "";
+  let stderr = "";
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    onOutput: (stream, data) => {
+      if (stream === "stdout") {
+        stdout += data.toString("utf8");
+      } else {
+        stderr += data.toString("utf8");
+      }
+    },
+  };
+}
+
+/** Runs a command to its end in a worker, collecting what it wrote. */
+async function execToEnd(
+  driver: WorkerDriver,
+  workerId: string,
+  command: string[],
+  stdin?: string,
+): Promise<ExecExit & { stdout: string; stderr: string }> {
+  const output = collect();
+  const session = (await driver.exec?.(workerId, { command, tty: null, onOutput: output.onOutput })) as ExecSession;
+  if (stdin !== undefined) {
+    session.write(Buffer.from(stdin));
+  }
+  session.closeInput();
+  const exit = await session.exited;
+  return { ...exit, stdout: output.stdout(), stderr: output.stderr() };
+}
 
 /** What a conformance run needs from the driver under test. */
 export interface DriverHarness {
@@ -37,8 +77,13 @@ const newSpec = (harness: DriverHarness, env: Record<string, string> = {}): Work
     image: harness.image,
     env: { RUNFLEET_WORKER_ID: workerId, ...env },
     gpuIds: [],
+    gpuCount: 0,
+    gpuTypeIds: [],
     cpuLimit: null,
     memoryLimitMb: null,
+    containerDiskInGb: null,
+    volumeMounts: [],
+    registryCredentials: null,
     ports: [],
   };
 };
@@ -65,6 +110,12 @@ export function describeWorkerDriverConformance(name: string, makeHarness: () =>
       const started = await harness.driver.start(worker);
       expect(started).toMatchObject({ workerId: worker.workerId, endpointId: "ep_conf", state: "running" });
       expect((await harness.driver.list()).map((w) => w.workerId)).toContain(worker.workerId);
+      // The orphan sweep's listing: the same worker, as it runs.
+      expect((await harness.driver.inventory()).find((w) => w.workerId === worker.workerId)).toMatchObject({
+        endpointId: "ep_conf",
+        state: "running",
+        startedAt: started.startedAt,
+      });
       const lines = await eventually(async () => {
         const logs = await harness.driver.logs(worker.workerId, 100);
         return logs.some((l) => l.line.startsWith("tick")) ? logs : undefined;
@@ -114,12 +165,39 @@ export function describeWorkerDriverConformance(name: string, makeHarness: () =>
     it("stops a worker gracefully and reports its exit", async () => {
       const worker = spec();
       await harness.driver.start(worker);
-      await harness.driver.stop(worker.workerId, 5000);
+      await eventually(async () => ((await harness.driver.logs(worker.workerId, 1)).length > 0 ? true : undefined));
+      // Called once the graceful signal is out, before the worker has exited.
+      const signalled: boolean[] = [];
+      await harness.driver.stop(worker.workerId, 5000, () => signalled.push(exits.length === 0));
+      expect(signalled).toEqual([true]);
       const listed = (await harness.driver.list()).find((w) => w.workerId === worker.workerId);
       expect(listed?.state ?? "exited").toBe("exited");
+      // A stopped worker is nothing the orphan sweep could remove: not in the inventory at all.
+      expect((await harness.driver.inventory()).map((w) => w.workerId)).not.toContain(worker.workerId);
       expect(exits.map((e) => e.workerId)).toContain(worker.workerId);
-      await expect(harness.driver.stop(worker.workerId, 100)).resolves.toBeUndefined();
-      await expect(harness.driver.stop("wk_never_started", 100)).resolves.toBeUndefined();
+      const notSignalled: string[] = [];
+      await expect(
+        harness.driver.stop(worker.workerId, 100, () => notSignalled.push("again")),
+      ).resolves.toBeUndefined();
+      await expect(
+        harness.driver.stop("wk_never_started", 100, () => notSignalled.push("never")),
+      ).resolves.toBeUndefined();
+      expect(notSignalled).toEqual([]);
+    });
+
+    it("gives each log line the instant it was written, both streams in order", async () => {
+      const worker = spec();
+      await harness.driver.start(worker);
+      const lines = await eventually(async () => {
+        const logs = await harness.driver.logs(worker.workerId, 1000);
+        return logs.filter((l) => l.line.startsWith("tick")).length >= 8 ? logs : undefined;
+      });
+      const ticks = lines.filter((l) => l.line.startsWith("tick")).map((l) => Date.parse(l.at));
+      // Ticks 50 ms apart carry instants that move with them, not one instant for all.
+      expect(new Set(ticks).size).toBeGreaterThan(ticks.length / 2);
+      expect(ticks).toEqual([...ticks].sort((a, b) => a - b));
+      const instants = lines.map((l) => Date.parse(l.at));
+      expect(instants).toEqual([...instants].sort((a, b) => a - b));
     });
 
     it("kills a worker that ignores the graceful signal after the grace period", async () => {
@@ -135,9 +213,16 @@ export function describeWorkerDriverConformance(name: string, makeHarness: () =>
       expect(exits.map((e) => e.workerId)).toContain(worker.workerId);
     });
 
-    it("pauses and resumes a worker", async () => {
+    it("pauses and resumes a worker, or refuses to and says so where the engine has no pause", async () => {
       const worker = spec();
       await harness.driver.start(worker);
+      if (!harness.driver.canPause) {
+        // Kubernetes: FlashBoot keeps no standby, and the autoscaler never asks (`canPause` is false).
+        await expect(harness.driver.pause(worker.workerId)).rejects.toThrow(/cannot be paused: .* has no pause/);
+        await expect(harness.driver.resume(worker.workerId)).rejects.toThrow(/has no pause/);
+        expect((await harness.driver.list()).find((w) => w.workerId === worker.workerId)?.state).toBe("running");
+        return;
+      }
       await harness.driver.pause(worker.workerId);
       await eventually(
         async () => ((await harness.isPaused(worker.workerId)) ? true : undefined),
@@ -171,11 +256,78 @@ export function describeWorkerDriverConformance(name: string, makeHarness: () =>
       const adoptedExits: WorkerExit[] = [];
       next.onExit((exit) => adoptedExits.push(exit));
       expect((await next.list()).find((w) => w.workerId === worker.workerId)?.state).toBe("running");
+      expect((await next.inventory()).find((w) => w.workerId === worker.workerId)?.state).toBe("running");
       await eventually(
         () => adoptedExits.find((e) => e.workerId === worker.workerId),
         6000,
         "the adopted worker's exit",
       );
+    });
+
+    it("runs a command inside a worker with its environment: stdout, stderr, stdin and the exit status", async () => {
+      const worker = spec({ EXEC_CONFORMANCE: "yes" });
+      await harness.driver.start(worker);
+      const result = await execToEnd(
+        harness.driver,
+        worker.workerId,
+        ["sh", "-c", 'echo "id=$RUNFLEET_WORKER_ID flag=$EXEC_CONFORMANCE"; cat; echo err >&2; exit 4'],
+        "from stdin\n",
+      );
+      expect(result).toEqual({
+        exitCode: 4,
+        signal: null,
+        stdout: `id=${worker.workerId} flag=yes\nfrom stdin\n`,
+        stderr: "err\n",
+      });
+    });
+
+    it("ends a session's command when it is killed", async () => {
+      const worker = spec();
+      await harness.driver.start(worker);
+      const output = collect();
+      const session = (await harness.driver.exec?.(worker.workerId, {
+        command: ["sh", "-c", "echo up; exec sleep 60"],
+        tty: null,
+        onOutput: output.onOutput,
+      })) as ExecSession;
+      await eventually(() => (output.stdout() === "up\n" ? true : undefined));
+      const started = Date.now();
+      session.kill();
+      const exit = await session.exited;
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // A signal, as the driver can tell it: by name (process) or as 128 + 15 (the engine).
+      expect(exit.signal === "SIGTERM" || exit.exitCode === 143).toBe(true);
+    });
+
+    it("runs a session on a terminal of the asked size, and resizes it", async () => {
+      const worker = spec();
+      await harness.driver.start(worker);
+      const output = collect();
+      const session = (await harness.driver.exec?.(worker.workerId, {
+        command: ["sh"],
+        tty: { cols: 77, rows: 22 },
+        onOutput: output.onOutput,
+      })) as ExecSession;
+      session.write(Buffer.from("stty size; tty >/dev/null && echo is-a-tty\r"));
+      await eventually(() => (/22 77\s+is-a-tty/.test(output.stdout()) ? true : undefined), 10_000, output.stdout());
+      session.resize({ cols: 101, rows: 33 });
+      session.write(Buffer.from("stty size\r"));
+      await eventually(() => (/33 101/.test(output.stdout()) ? true : undefined), 10_000, output.stdout());
+      session.write(Buffer.from("exit 6\r"));
+      expect((await session.exited).exitCode).toBe(6);
+      expect(output.stderr()).toBe("");
+    });
+
+    it("runs commands in a worker adopted after a restart, and refuses a worker that is not running", async () => {
+      const worker = spec({ EXEC_CONFORMANCE: "adopted" });
+      await harness.driver.start(worker);
+      await harness.driver.close();
+      const next = await harness.restart();
+      const result = await execToEnd(next, worker.workerId, ["sh", "-c", "echo $EXEC_CONFORMANCE"]);
+      expect(result).toMatchObject({ exitCode: 0, stdout: "adopted\n" });
+      await expect(
+        next.exec?.("wk_never_started", { command: ["true"], tty: null, onOutput: () => undefined }),
+      ).rejects.toThrow(/wk_never_started/);
     });
   });
 }

@@ -125,7 +125,7 @@ describe("the runfleet commands, run as subprocesses against a real control plan
     expect(result.stderr).toMatch(/ECONNREFUSED.*is it running\?/);
   });
 
-  it("templates create, get, ls and rm; endpoints create, get, update (from a YAML file), ls and rm", async () => {
+  it("templates create, get, ls, update and rm; endpoints create, get, update (from a YAML file), ls and rm", async () => {
     const template = await runfleet([
       "templates",
       "create",
@@ -142,6 +142,21 @@ describe("the runfleet commands, run as subprocesses against a real control plan
     expect(cliTemplate.command).toEqual(["node", "examples/echo-worker/dist/worker.js"]);
     expect((await runfleet(["templates", "get", cliTemplate.id])).stdout).toMatch(/^name:\s+cli-template$/m);
     expect((await runfleet(["templates", "ls"])).stdout).toMatch(new RegExp(`^${cliTemplate.id}\\s+cli-template`, "m"));
+    const templateSpec = join(dir, "template.yaml");
+    writeFileSync(
+      templateSpec,
+      "containerDiskInGb: 20\nvolumeMounts:\n  - { type: volume, name: hf-cache, mountPath: /runpod-volume }\n",
+    );
+    const withVolume = await runfleet(["templates", "update", cliTemplate.id, "--file", templateSpec, "--json"]);
+    expect(JSON.parse(withVolume.stdout)).toMatchObject({
+      containerDiskInGb: 20,
+      volumeMounts: [{ type: "volume", name: "hf-cache", mountPath: "/runpod-volume" }],
+    });
+    const templateReset = await runfleet(["templates", "update", cliTemplate.id, "--reset", "volumeMounts", "--json"]);
+    expect(JSON.parse(templateReset.stdout)).toMatchObject({ containerDiskInGb: 20, volumeMounts: [] });
+    const badTemplateReset = await runfleet(["templates", "update", cliTemplate.id, "--reset", "disk"]);
+    expect(badTemplateReset.status).toBe(2);
+    expect(badTemplateReset.stderr).toMatch(/--reset takes one of imageName, .*, not "disk"/);
     const noCommand = await runfleet(["templates", "create", "--name", "empty"]);
     expect(noCommand.status).toBe(2);
     expect(noCommand.stderr).toMatch(/needs --name and --command or --image/);
@@ -169,11 +184,21 @@ describe("the runfleet commands, run as subprocesses against a real control plan
     const updated = await runfleet(["endpoints", "update", endpoint.id, "--file", spec, "--json"]);
     expect(JSON.parse(updated.stdout)).toMatchObject({ workersMax: 2, idleTimeout: 9 });
     const listed = await runfleet(["endpoints", "ls"]);
-    expect(listed.stdout).toMatch(/^ID\s+NAME\s+TEMPLATE/);
-    expect(listed.stdout).toContain(endpoint.id);
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+TYPE\s+TEMPLATE/);
+    expect(listed.stdout).toMatch(new RegExp(`^${endpoint.id}\\s+cli-made\\s+QUEUE\\s`, "m"));
+    const lb = await runfleet(["endpoints", "update", endpoint.id, "--type", "load_balancer", "--json"]);
+    expect(JSON.parse(lb.stdout)).toMatchObject({ type: "LOAD_BALANCER", version: 2 });
+    const badType = await runfleet(["endpoints", "update", endpoint.id, "--type", "proxy"]);
+    expect(badType.status).toBe(2);
+    expect(badType.stderr).toMatch(/--type must be QUEUE or LOAD_BALANCER, not "proxy"/);
     const invalid = await runfleet(["endpoints", "update", endpoint.id, "--workers-min", "5"]);
     expect(invalid.status).toBe(1);
     expect(invalid.stderr).toMatch(/400.*\(invalid_scaling\)/);
+    const reset = await runfleet(["endpoints", "update", endpoint.id, "--reset", "idleTimeout", "--json"]);
+    expect(JSON.parse(reset.stdout)).toMatchObject({ idleTimeout: 5, workersMax: 2 });
+    const badReset = await runfleet(["endpoints", "update", endpoint.id, "--reset", "idle-timeout"]);
+    expect(badReset.status).toBe(2);
+    expect(badReset.stderr).toMatch(/--reset takes one of type, computeType, .* not "idle-timeout"/);
     const badNumber = await runfleet(["endpoints", "update", endpoint.id, "--workers-max", "many"]);
     expect(badNumber.status).toBe(2);
     expect(badNumber.stderr).toMatch(/--workers-max must be a whole number/);

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { requireService, TEST_ADMIN_KEY } from "../support/control-plane-process.js";
 import {
   adminCall,
+  crashTestServeArgs,
   expectAllCompleted,
   freePort,
   type ServeProcess,
@@ -29,18 +30,7 @@ describe.runIf(run)("a control plane killed with SIGKILL", () => {
 
   it("loses no acknowledged job: queued ones stay queued and running ones finish", async () => {
     const port = await freePort();
-    const args = [
-      "--port",
-      String(port),
-      "--data-dir",
-      dataDir,
-      "--job-lease-ms",
-      "3000",
-      "--take-hold-ms",
-      "2000",
-      "--sweep-interval-ms",
-      "100",
-    ];
+    const args = crashTestServeArgs(port, dataDir);
     const env = { RUNFLEET_ADMIN_KEY: TEST_ADMIN_KEY, RUNFLEET_LOG_LEVEL: "warn" };
     serve = await startServeProcess(args, env);
     const call = adminCall(() => serve, TEST_ADMIN_KEY);

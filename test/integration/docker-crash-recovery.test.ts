@@ -8,6 +8,8 @@ import {
   adminCall,
   expectAllCompleted,
   freePort,
+  idleWorkerSpec,
+  jobsAcrossACrash,
   type ServeProcess,
   startServeProcess,
 } from "../support/control-plane-subprocess.js";
@@ -64,29 +66,7 @@ describe.runIf(run)("a control plane with docker workers killed with SIGKILL", (
       (await containersOf(instanceId as string)).map((c) => c.Labels["org.runfleet.worker"] ?? "").sort();
 
     // Two jobs the workers are running when the control plane dies, and ten waiting behind them.
-    const slow = await Promise.all(
-      [0, 1].map(
-        async (i) =>
-          (await call<{ id: string }>("POST", `/v2/${endpointId}/run`, { input: { sleepMs: 3000, message: `s${i}` } }))
-            .body.id,
-      ),
-    );
-    await eventually(
-      async () => {
-        const statuses = await Promise.all(
-          slow.map(async (id) => (await call<{ status: string }>("GET", `/v2/${endpointId}/status/${id}`)).body.status),
-        );
-        return statuses.every((s) => s === "IN_PROGRESS") ? true : undefined;
-      },
-      60_000,
-      "both slow jobs to start",
-    );
-    const queued: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      queued.push(
-        (await call<{ id: string }>("POST", `/v2/${endpointId}/run`, { input: { message: `q${i}` } })).body.id,
-      );
-    }
+    const { running: slow, queued } = await jobsAcrossACrash(call, endpointId);
     const before = await workerIds();
     expect(before).toHaveLength(2);
     expect(await containerWorkers()).toEqual(before);
@@ -97,17 +77,7 @@ describe.runIf(run)("a control plane with docker workers killed with SIGKILL", (
     expect(await containerWorkers()).toEqual(before);
     // And a container of this instance that no worker record claims: an orphan to be removed.
     const stray = await DockerDriver.connect({ host: DOCKER_HOST, instanceId });
-    await stray.start({
-      workerId: "wk_orphan",
-      endpointId,
-      command: ["node", "-e", "setInterval(() => {}, 1000)"],
-      image: ECHO_IMAGE,
-      env: {},
-      gpuIds: [],
-      cpuLimit: null,
-      memoryLimitMb: null,
-      ports: [],
-    });
+    await stray.start(idleWorkerSpec("wk_orphan", endpointId, ECHO_IMAGE));
     await stray.close();
     expect(await containerWorkers()).toContain("wk_orphan");
 

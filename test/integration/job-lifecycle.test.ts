@@ -123,18 +123,34 @@ describe.runIf(run)("the job lifecycle with real worker processes", () => {
     expect(notRetryable).toBe(409);
   });
 
-  it("deletes a job when its TTL runs out", async () => {
-    const endpointId = await createExternalEndpoint(cp, COMMAND);
-    const { body } = await cp.call<JobStatus>("POST", `/v2/${endpointId}/run`, { input: {}, policy: { ttl: 10_000 } });
-    expect((await status(endpointId, body.id)).status).toBe("IN_QUEUE");
-    await eventually(
-      async () => {
-        const { status: code } = await cp.call("GET", `/v2/${endpointId}/status/${body.id}`);
-        return code === 404 ? true : undefined;
-      },
-      20_000,
-      "the job to expire",
-    );
+  it("ends a job TIMED_OUT when its TTL runs out, keeps it for its retention, then deletes it", async () => {
+    const short = await startTestControlPlane({ resultRetentionMs: 3000 });
+    try {
+      const endpointId = await createExternalEndpoint(short, COMMAND);
+      const { body } = await short.call<JobStatus>("POST", `/v2/${endpointId}/run`, {
+        input: {},
+        policy: { ttl: 10_000 },
+      });
+      const read = () => short.call<JobStatus>("GET", `/v2/${endpointId}/status/${body.id}`);
+      expect((await read()).body.status).toBe("IN_QUEUE");
+      const expired = await eventually(
+        async () => {
+          const { body: job } = await read();
+          return job.status === "TIMED_OUT" ? job : undefined;
+        },
+        20_000,
+        "the job to expire",
+      );
+      expect(expired.error).toBe("ttl of 10000 ms expired while it was queued (no worker took it in time)");
+      const { body: health } = await short.call<{ jobs: { failed: number; inQueue: number } }>(
+        "GET",
+        `/v2/${endpointId}/health`,
+      );
+      expect(health.jobs).toMatchObject({ failed: 1, inQueue: 0 });
+      await eventually(async () => ((await read()).status === 404 ? true : undefined), 10_000, "its retention to end");
+    } finally {
+      await short.dispose();
+    }
   });
 
   it("answers a resubmission with the same Idempotency-Key with the first job", async () => {

@@ -1,3 +1,4 @@
+import type { components } from "@runfleet/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type InProcessControlPlane, inProcessControlPlane } from "../support/api-client.js";
 
@@ -23,6 +24,7 @@ describe("the management API, in process through the generated client types", ()
     expect(data).toMatchObject({
       name: "echo",
       templateId,
+      type: "QUEUE",
       computeType: "GPU",
       gpuCount: 1,
       workersMin: 0,
@@ -104,6 +106,79 @@ describe("the management API, in process through the generated client types", ()
     expect(gone.error).toMatchObject({ code: "endpoint_not_found", status: 404 });
   });
 
+  describe("reset: settings back to their defaults", () => {
+    const patch = (endpointId: string, body: components["schemas"]["EndpointUpdate"]) =>
+      cp.api.PATCH("/v1/endpoints/{endpointId}", { params: { path: { endpointId } }, body });
+
+    it("returns the named settings to the documented defaults and keeps the others", async () => {
+      const { data: created } = await cp.api.POST("/v1/endpoints", {
+        body: { name: "resettable", templateId, workersMax: 0, flashboot: true, idleTimeout: 60, gpuCount: 2 },
+      });
+      const endpointId = created?.id ?? "";
+      const reset = await patch(endpointId, { reset: ["flashboot", "idleTimeout"], workersMax: 1 });
+      expect(reset.response.status).toBe(200);
+      expect(reset.data).toMatchObject({ flashboot: false, idleTimeout: 5, gpuCount: 2, workersMax: 1, version: 1 });
+      const read = await cp.api.GET("/v1/endpoints/{endpointId}", { params: { path: { endpointId } } });
+      expect(read.data).toMatchObject({ flashboot: false, idleTimeout: 5, gpuCount: 2 });
+      // A reset env rolls the workers over, as any env change does.
+      await patch(endpointId, { env: { MODEL: "a" } });
+      expect((await patch(endpointId, { reset: ["env"] })).data).toMatchObject({ env: {}, version: 3 });
+    });
+
+    it("answers a setting both given and reset with a 400 naming it, and changes nothing", async () => {
+      const { data: created } = await cp.api.POST("/v1/endpoints", {
+        body: { name: "both", templateId, workersMax: 0, flashboot: true },
+      });
+      const endpointId = created?.id ?? "";
+      const both = await patch(endpointId, { flashboot: false, reset: ["flashboot"] });
+      expect(both.response.status).toBe(400);
+      expect(both.error).toMatchObject({ code: "validation_failed", errors: [{ field: "flashboot" }] });
+      const unknown = await patch(endpointId, { reset: ["name" as "flashboot"] });
+      expect(unknown.response.status).toBe(400);
+      expect(unknown.error?.errors?.[0]?.field).toBe("reset.0");
+      const read = await cp.api.GET("/v1/endpoints/{endpointId}", { params: { path: { endpointId } } });
+      expect(read.data).toMatchObject({ flashboot: true });
+    });
+
+    it("checks the reset settings with the rest: a reset workersMax below workersMin is invalid_scaling", async () => {
+      const { data: created } = await cp.api.POST("/v1/endpoints", {
+        body: { name: "bounds", templateId, workersMin: 0, workersMax: 8 },
+      });
+      const endpointId = created?.id ?? "";
+      const invalid = await patch(endpointId, { workersMin: 5, reset: ["workersMax"] });
+      expect(invalid.response.status).toBe(400);
+      expect(invalid.error?.code).toBe("invalid_scaling");
+    });
+
+    it("still reads a null driver as a reset (deprecated), like reset: [driver]", async () => {
+      const { data: created } = await cp.api.POST("/v1/endpoints", {
+        body: { name: "driver", templateId, workersMax: 0, driver: "process" },
+      });
+      const endpointId = created?.id ?? "";
+      expect((await patch(endpointId, { driver: null })).data).toMatchObject({ driver: null });
+      await patch(endpointId, { driver: "process" });
+      expect((await patch(endpointId, { reset: ["driver"] })).data).toMatchObject({ driver: null });
+    });
+
+    it("resets template settings; a template left with nothing to run is refused", async () => {
+      const { data } = await cp.api.POST("/v1/templates", {
+        body: { name: "limits", imageName: "img:1", command: ["run"], memoryLimitMb: 512, ports: ["8000/http"] },
+      });
+      const id = data?.id ?? "";
+      const reset = await cp.api.PATCH("/v1/templates/{templateId}", {
+        params: { path: { templateId: id } },
+        body: { reset: ["memoryLimitMb", "ports", "command"] },
+      });
+      expect(reset.data).toMatchObject({ memoryLimitMb: null, ports: [], command: [], imageName: "img:1", version: 2 });
+      const empty = await cp.api.PATCH("/v1/templates/{templateId}", {
+        params: { path: { templateId: id } },
+        body: { reset: ["imageName"] },
+      });
+      expect(empty.response.status).toBe(400);
+      expect(empty.error?.code).toBe("validation_failed");
+    });
+  });
+
   describe("templates", () => {
     it("needs an image or a command", async () => {
       const { error, response } = await cp.api.POST("/v1/templates", {
@@ -129,6 +204,47 @@ describe("the management API, in process through the generated client types", ()
         params: { path: { templateId: spare?.id ?? "" } },
       });
       expect(removed.response.status).toBe(204);
+    });
+
+    it("keeps a container disk size and volume mounts (RunPod's containerDiskInGb, network volumes)", async () => {
+      const volumeMounts = [
+        { type: "volume" as const, name: "hf-cache", mountPath: "/runpod-volume" },
+        { type: "hostPath" as const, hostPath: "/srv/models", mountPath: "/models", readOnly: true },
+      ];
+      const { data, response } = await cp.api.POST("/v1/templates", {
+        body: { name: "gpu-worker", imageName: "acme/worker:1", containerDiskInGb: 20, volumeMounts },
+      });
+      expect(response.status).toBe(201);
+      expect(data).toMatchObject({ containerDiskInGb: 20, volumeMounts });
+      const plain = await cp.api.POST("/v1/templates", { body: { name: "plain", imageName: "acme/worker:1" } });
+      expect(plain.data).toMatchObject({ containerDiskInGb: null, volumeMounts: [] });
+      const reset = await cp.api.PATCH("/v1/templates/{templateId}", {
+        params: { path: { templateId: data?.id ?? "" } },
+        body: { reset: ["containerDiskInGb", "volumeMounts"] },
+      });
+      expect(reset.data).toMatchObject({ containerDiskInGb: null, volumeMounts: [], version: 2 });
+    });
+
+    it.each([
+      [{ volumeMounts: [{ type: "volume", name: "Not A Label", mountPath: "/v" }] }, "volumeMounts.0.name"],
+      [{ volumeMounts: [{ type: "hostPath", hostPath: "relative/dir", mountPath: "/v" }] }, "volumeMounts.0.hostPath"],
+      [{ volumeMounts: [{ type: "nfs", mountPath: "/v" }] }, "volumeMounts.0.type"],
+      [
+        {
+          volumeMounts: [
+            { type: "volume", name: "a", mountPath: "/v" },
+            { type: "volume", name: "b", mountPath: "/v" },
+          ],
+        },
+        "volumeMounts",
+      ],
+      [{ containerDiskInGb: 0 }, "containerDiskInGb"],
+    ])("refuses %j naming %s", async (settings, field) => {
+      const { error, response } = await cp.api.POST("/v1/templates", {
+        body: { name: `bad-${field}`, imageName: "x:1", ...settings } as never,
+      });
+      expect(response.status).toBe(400);
+      expect(error?.errors?.map((e) => e.field)).toContain(field);
     });
 
     it("bumps its version when a worker-visible field changes", async () => {

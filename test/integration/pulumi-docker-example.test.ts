@@ -10,6 +10,18 @@ import { REPO_ROOT } from "../support/workers.js";
 const registered: pulumi.runtime.MockResourceArgs[] = [];
 const IMAGE_ID = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
+/** The ids the mocked engine gives: the Runfleet resources' `templateId` and `endpointId` are their ids. */
+function mockId(args: pulumi.runtime.MockResourceArgs): string {
+  switch (args.type) {
+    case "pulumi-nodejs:dynamic/runfleet:Template":
+      return "tpl_mock";
+    case "pulumi-nodejs:dynamic/runfleet:Endpoint":
+      return "ep_mock";
+    default:
+      return `${args.name}-id`;
+  }
+}
+
 /** The state the mocked engine returns: what the real providers would add to the inputs. */
 function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
   switch (args.type) {
@@ -32,7 +44,7 @@ describe("examples/pulumi-docker-endpoint (Pulumi mocks)", () => {
       {
         newResource: (args) => {
           registered.push(args);
-          return { id: `${args.name}-id`, state: mockState(args) };
+          return { id: mockId(args), state: mockState(args) };
         },
         call: (args) => args.inputs,
       },

@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { type AddressInfo, createServer } from "node:net";
 import {
   ConnectionSettings,
   createProviders,
@@ -100,8 +102,8 @@ describe("the Pulumi provider's methods, called directly against a real control 
       replaces: [],
       deleteBeforeReplace: false,
     });
+    // A change leaves `changes` unset: the engine then diffs the inputs itself and marks each property.
     expect(await providers.endpoint.diff?.(id, olds, endpointInputs({ workersMax: 4 }))).toEqual({
-      changes: true,
       replaces: [],
       deleteBeforeReplace: false,
     });
@@ -113,12 +115,33 @@ describe("the Pulumi provider's methods, called directly against a real control 
     );
     const stored = withEnv?.outs as EndpointOutputs;
     expect(
-      (await providers.endpoint.diff?.(id, stored, endpointInputs({ workersMax: 2, env: { B: "2", A: "1" } })))
-        ?.changes,
+      (
+        await providers.endpoint.diff?.(
+          id,
+          stored,
+          endpointInputs({ workersMax: 2, env: { B: "2", A: "1" }, gpuTypeIds: ["a", "b"] }),
+        )
+      )?.changes,
     ).toBe(false);
     expect(
-      (await providers.endpoint.diff?.(id, stored, endpointInputs({ workersMax: 2, gpuTypeIds: ["b", "a"] })))?.changes,
-    ).toBe(true);
+      (
+        await providers.endpoint.diff?.(
+          id,
+          stored,
+          endpointInputs({ workersMax: 2, env: { A: "1", B: "2" }, gpuTypeIds: ["b", "a"] }),
+        )
+      )?.changes,
+    ).toBeUndefined();
+  });
+
+  it("diff answers a plain `changes: true` for state an older provider wrote (no recorded inputs)", async () => {
+    const { id, outs } = await providers.endpoint.create(endpointInputs({ workersMax: 2 }));
+    const { __declaredInputs: _declared, ...legacy } = outs as EndpointOutputs & { __declaredInputs?: string[] };
+    expect(await providers.endpoint.diff?.(id, legacy as EndpointOutputs, endpointInputs({ workersMax: 4 }))).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("update patches only what changed and keeps the endpoint's id", async () => {
@@ -135,6 +158,75 @@ describe("the Pulumi provider's methods, called directly against a real control 
     expect(body.workersMax).toBe(5);
   });
 
+  it("a setting removed from the program is a change, and the update returns it to the server's default", async () => {
+    const { id, outs } = await providers.endpoint.create(endpointInputs({ flashboot: true, idleTimeout: 30 }));
+    // scalerValue was never declared: drift on it is the control plane's business, and it survives.
+    await cp.call("PATCH", `/v1/endpoints/${id}`, { scalerValue: 9 });
+    const olds = outs as EndpointOutputs;
+    expect(await providers.endpoint.diff?.(id, olds, endpointInputs({ idleTimeout: 30 }))).toEqual({
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const result = await providers.endpoint.update?.(id, olds, endpointInputs({ idleTimeout: 30 }));
+    expect(result?.outs).toMatchObject({ flashboot: false, idleTimeout: 30, scalerValue: 9 });
+    expect((await cp.call("GET", `/v1/endpoints/${id}`)).body).toMatchObject({ flashboot: false, scalerValue: 9 });
+    // Once reset, the setting is no longer declared: the next run sees no change.
+    const after = result?.outs as EndpointOutputs;
+    expect((await providers.endpoint.diff?.(id, after, endpointInputs({ idleTimeout: 30 })))?.changes).toBe(false);
+  });
+
+  it("a template setting removed from the program is reset too (memoryLimitMb back to no limit)", async () => {
+    const name = `tpl-${Math.random().toString(36).slice(2)}`;
+    const { id, outs } = await providers.template.create({ name, imageName: "img:1", memoryLimitMb: 512 });
+    const updated = await providers.template.update?.(id, outs as never, { name, imageName: "img:1" });
+    expect(updated?.outs).toMatchObject({ templateId: id, memoryLimitMb: null, imageName: "img:1" });
+  });
+
+  it("registry credentials: the password stays in state only, changes in place, and a template pulls with them", async () => {
+    const name = `ra-${Math.random().toString(36).slice(2)}`;
+    const inputs = { name, username: "ci", password: "first-password" };
+    const { id, outs } = await providers.registryAuth.create(inputs);
+    expect(outs).toMatchObject({ registryAuthId: id, username: "ci", password: "first-password" });
+    const olds = outs as never;
+    expect((await providers.registryAuth.diff?.(id, olds, inputs))?.changes).toBe(false);
+    const changed = { ...inputs, password: "second-password" };
+    expect(await providers.registryAuth.diff?.(id, olds, changed)).toEqual({
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const updated = await providers.registryAuth.update?.(id, olds, changed);
+    expect(updated?.outs).toMatchObject({ registryAuthId: id, password: "second-password" });
+    // A refresh keeps the password it cannot read back.
+    expect((await providers.registryAuth.read?.(id, updated?.outs as never))?.props).toMatchObject({
+      password: "second-password",
+    });
+    const template = await providers.template.create({
+      name: `${name}-tpl`,
+      imageName: "127.0.0.1:5000/acme/private:1",
+      containerRegistryAuthId: id,
+      containerDiskInGb: 20,
+      volumeMounts: [{ type: "volume", name: "hf-cache", mountPath: "/runpod-volume" }],
+    });
+    expect(template.outs).toMatchObject({
+      containerRegistryAuthId: id,
+      containerDiskInGb: 20,
+      volumeMounts: [{ type: "volume", name: "hf-cache", mountPath: "/runpod-volume" }],
+    });
+    await expect(providers.registryAuth.delete?.(id, updated?.outs as never)).rejects.toThrow(/registry_auth_in_use/);
+    const bad = await providers.template.check?.(
+      {} as never,
+      {
+        name: "x",
+        imageName: "i:1",
+        volumeMounts: [{ type: "volume", name: "Bad Name", mountPath: "relative" }],
+      } as never,
+    );
+    expect(bad?.failures).toEqual([
+      { property: "volumeMounts", reason: expect.stringMatching(/^volumeMounts\.0\.name: must match pattern/) },
+      { property: "volumeMounts", reason: expect.stringMatching(/^volumeMounts\.0\.mountPath: must match pattern/) },
+    ]);
+  });
+
   it("update reports the control plane's refusal with the fields it names", async () => {
     const { id, outs } = await providers.endpoint.create(endpointInputs({ workersMax: 2 }));
     await expect(
@@ -146,8 +238,12 @@ describe("the Pulumi provider's methods, called directly against a real control 
 
   it("read refreshes drift, and reports an endpoint deleted out of band as gone", async () => {
     const { id, outs } = await providers.endpoint.create(endpointInputs({ workersMax: 2 }));
-    await cp.call("PATCH", `/v1/endpoints/${id}`, { workersMax: 7 });
-    expect((await providers.endpoint.read?.(id, outs as EndpointOutputs))?.props).toMatchObject({ workersMax: 7 });
+    await cp.call("PATCH", `/v1/endpoints/${id}`, { workersMax: 7, idleTimeout: 9 });
+    const refreshed = await providers.endpoint.read?.(id, outs as EndpointOutputs);
+    expect(refreshed?.props).toMatchObject({ workersMax: 7, idleTimeout: 9 });
+    // The inputs the program declared, with what the control plane has now: the next preview compares
+    // the program with these and marks workersMax. idleTimeout was not declared, so it stays out.
+    expect(refreshed?.inputs).toEqual({ name: "echo", templateId, computeType: "CPU", workersMax: 7 });
     await cp.call("DELETE", `/v1/endpoints/${id}`);
     expect(await providers.endpoint.read?.(id, outs as EndpointOutputs)).toEqual({});
   });
@@ -206,11 +302,14 @@ describe("the Pulumi provider's methods, called directly against a real control 
     const name = `tpl-${Math.random().toString(36).slice(2)}`;
     const { id, outs } = await providers.template.create({ name, command: ["true"], env: { A: "1" } });
     expect(await providers.template.diff?.(id, outs as never, { name: `${name}-2`, command: ["true"] })).toEqual({
-      changes: true,
       replaces: [],
       deleteBeforeReplace: false,
     });
-    const updated = await providers.template.update?.(id, outs as never, { name: `${name}-2`, command: ["true"] });
+    const updated = await providers.template.update?.(id, outs as never, {
+      name: `${name}-2`,
+      command: ["true"],
+      env: { A: "1" },
+    });
     expect(updated?.outs).toMatchObject({ templateId: id, name: `${name}-2`, env: { A: "1" } });
     await providers.endpoint.create({ name: "user", templateId: id, computeType: "CPU", workersMax: 0 });
     await expect(providers.template.delete?.(id, outs as never)).rejects.toThrow(/template_in_use/);
@@ -221,19 +320,95 @@ describe("the Pulumi provider's methods, called directly against a real control 
     expect(result?.failures?.map((f) => f.property)).toEqual(["imageName", "command"]);
   });
 
+  it("check refuses two volume mounts at one path, with the control plane's words", async () => {
+    const volumeMounts = [
+      { type: "volume" as const, name: "a", mountPath: "/data" },
+      { type: "hostPath" as const, hostPath: "/srv", mountPath: "/data" },
+    ];
+    const result = await providers.template.check?.({} as never, { name: "x", imageName: "i:1", volumeMounts });
+    expect(result?.failures).toEqual([
+      { property: "volumeMounts", reason: "mountPath /data is used by more than one volume mount" },
+    ]);
+    const { status, body } = await cp.call<{ errors: unknown[] }>("POST", "/v1/templates", {
+      name: "x",
+      imageName: "i:1",
+      volumeMounts,
+    });
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([
+      { field: "volumeMounts", message: "mountPath /data is used by more than one volume mount" },
+    ]);
+  });
+
   it("an API key replaces on any change, keeps its secret across refresh, and is gone once revoked", async () => {
     const { id, outs } = await providers.apiKey.create({ name: "app", scope: "invoke" });
     expect(outs).toMatchObject({ keyId: id, scope: "invoke", key: expect.stringMatching(/^rf_/) });
     const key = (outs as { key: string }).key;
     expect((await cp.call("GET", "/v1/endpoints", undefined, key)).status).toBe(403);
     expect(await providers.apiKey.diff?.(id, outs as never, { name: "app", scope: "read" })).toEqual({
-      changes: true,
       replaces: ["scope"],
       deleteBeforeReplace: false,
     });
     expect((await providers.apiKey.read?.(id, outs as never))?.props).toMatchObject({ key });
+    // ApiKey.get reads with no stored outputs: the description, but no secret (the API never shows it again).
+    const got = await providers.apiKey.read?.(id, {} as never);
+    expect(got?.props).toMatchObject({ keyId: id, name: "app", scope: "invoke" });
+    expect(got?.props).not.toHaveProperty("key");
+    expect(got?.inputs).toBeUndefined();
     await providers.apiKey.delete?.(id, outs as never);
     expect(await providers.apiKey.read?.(id, outs as never)).toEqual({});
+  });
+
+  it("names a resource declared without a name after it, once, and keeps that name", async () => {
+    const declared = { templateId, computeType: "CPU" as const, workersMax: 0, __autonamePrefix: "web" };
+    const first = await providers.endpoint.check?.({} as never, declared as never);
+    const name = (first?.inputs as { name?: string } | undefined)?.name;
+    expect(name).toMatch(/^web-[0-9a-f]{7}$/);
+    expect(first?.inputs).toMatchObject({ __autonamePrefix: "web" });
+    // The next run (olds are the checked inputs of the last one) keeps the name, whatever else changes.
+    const next = await providers.endpoint.check?.(first?.inputs as never, { ...declared, workersMax: 1 } as never);
+    expect(next?.inputs).toMatchObject({ name, workersMax: 1 });
+    // An explicit name wins; and a name chosen by the program before is not kept once it is left out.
+    const explicit = await providers.endpoint.check?.(first?.inputs as never, { ...declared, name: "mine" } as never);
+    expect(explicit?.inputs).toMatchObject({ name: "mine" });
+    expect(explicit?.inputs).not.toHaveProperty("__autonamePrefix");
+    const renamed = await providers.endpoint.check?.(explicit?.inputs as never, declared as never);
+    expect((renamed?.inputs as { name?: string } | undefined)?.name).not.toBe("mine");
+    // Created and refreshed, the marker survives in the inputs, so the name stays stable after a refresh.
+    const { id, outs } = await providers.endpoint.create(first?.inputs as never);
+    expect(outs).toMatchObject({ name });
+    expect((await providers.endpoint.read?.(id, outs as never))?.inputs).toMatchObject({
+      name,
+      __autonamePrefix: "web",
+    });
+  });
+
+  it("reads an endpoint made outside Pulumi (Endpoint.get): its settings, no inputs", async () => {
+    const { body } = await cp.call<{ id: string }>("POST", "/v1/endpoints", {
+      name: "made-with-curl",
+      templateId,
+      computeType: "CPU",
+      workersMax: 3,
+    });
+    const got = await providers.endpoint.read?.(body.id, {} as never);
+    expect(got).toMatchObject({ id: body.id, props: { endpointId: body.id, name: "made-with-curl", workersMax: 3 } });
+    expect(got?.inputs).toBeUndefined();
+  });
+
+  it("names the URL it could not reach", async () => {
+    // A port nothing listens on: one the system just handed out and took back.
+    const server = createServer().listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    server.close();
+    const unreachable = createProviders();
+    unreachable.configure(stackConfig({ "runfleet:baseUrl": `http://127.0.0.1:${port}/`, "runfleet:apiKey": "k" }));
+    await expect(unreachable.endpoint.create(endpointInputs())).rejects.toThrow(
+      `cannot reach the Runfleet control plane: POST http://127.0.0.1:${port}/v1/endpoints failed: fetch failed`,
+    );
+    await expect(unreachable.endpoint.read?.("ep_x", {} as never)).rejects.toThrow(
+      /GET http:\/\/127\.0\.0\.1:\d+\/v1\/endpoints\/ep_x failed: fetch failed \(.*ECONNREFUSED.*\) \(check runfleet:baseUrl or RUNFLEET_BASE_URL\)/,
+    );
   });
 
   it("reads the connection at call time: stack config first, then RUNFLEET_BASE_URL / RUNFLEET_API_KEY", async () => {

@@ -1,8 +1,13 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { ApiKey, Endpoint, Template } from "@runfleet/pulumi";
 import requireFromString from "require-from-string";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/workers.js";
+import { NODE, REPO_ROOT } from "../support/workers.js";
 
 /** Every resource the program registers, as the engine would receive it. */
 const registered: pulumi.runtime.MockResourceArgs[] = [];
@@ -58,5 +63,37 @@ describe("the serialized provider", () => {
     ).handler();
     const result = await provider.check?.({}, { name: "e", templateId: "tpl_1", workersMin: 4, workersMax: 1 });
     expect(result?.failures?.map((f) => f.property)).toEqual(["workersMin", "workersMax"]);
+  });
+});
+
+/**
+ * A program that declares every kind of resource, under Pulumi's mocks: serialization runs as in
+ * `pulumi up`, in a process of its own so that nothing this test process loaded before hides a warning.
+ */
+const PROGRAM = `
+import * as pulumi from "@pulumi/pulumi";
+import { ApiKey, Endpoint, Template } from "@runfleet/pulumi";
+await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name + "-id", state: a.inputs }), call: (a) => a.inputs }, "p", "s", false);
+const template = new Template("t", { name: "t", command: ["node", "w.js"] });
+const endpoint = new Endpoint("e", { name: "e", templateId: template.templateId });
+const key = new ApiKey("k", { name: "k", scope: "invoke", endpointIds: [endpoint.endpointId] });
+await new Promise((done) => key.urn.apply(done));
+process.stdout.write("registered");
+`;
+
+describe("a program using the resources", () => {
+  it("prints nothing on stderr: Pulumi's serializer loading node:sqlite does not warn", async () => {
+    // A file, not `node -e`: that mode defines every built-in module as a global, and the serializer's
+    // walk over globals would load (and warn about) modules no real program loads.
+    const dir = mkdtempSync(join(tmpdir(), "runfleet-program-"));
+    try {
+      symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"));
+      writeFileSync(join(dir, "index.mjs"), PROGRAM);
+      const { stdout, stderr } = await promisify(execFile)(NODE, ["index.mjs"], { cwd: dir });
+      expect(stdout).toBe("registered");
+      expect(stderr).toBe("");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

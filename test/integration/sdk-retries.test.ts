@@ -128,6 +128,8 @@ describe("the SDK's retries, timeouts and runSync fallback, through a real proxy
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).message).toContain(`cannot reach the control plane at ${closed}`);
+    // The request that got no answer, for callers that name it (the Pulumi provider does).
+    expect((error as ConnectionError).request).toEqual({ method: "POST", url: `${closed}/v2/${endpointId}/run` });
     expect(events.map((e) => e.status)).toEqual([undefined, undefined]);
   });
 });

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { ApiError, createRunfleet, type Runfleet } from "@runfleet/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -8,8 +9,8 @@ import {
   TEST_ADMIN_KEY,
   type TestControlPlane,
 } from "../support/control-plane-process.js";
-import { runfleetCli } from "../support/control-plane-subprocess.js";
-import { eventually, NODE } from "../support/workers.js";
+import { RUNFLEET_BIN } from "../support/control-plane-subprocess.js";
+import { eventually, NODE, REPO_ROOT } from "../support/workers.js";
 
 /** A worker that writes a line every 100 ms, and a last one when it is asked to stop. */
 const TICKER = `let n = 0;
@@ -123,17 +124,29 @@ describe("following a worker's logs as it writes them (process driver)", () => {
     const { endpointId, workerId } = await tickerWorker();
     // By the endpoint's name, as the other commands take it.
     const { name } = await runfleet.endpoints.get(endpointId);
-    const cli = runfleetCli(["workers", "logs", name, workerId, "--follow", "--tail", "0"], {
-      RUNFLEET_BASE_URL: cp.url,
-      RUNFLEET_API_KEY: TEST_ADMIN_KEY,
+    const cli = spawn(NODE, [RUNFLEET_BIN, "workers", "logs", name, workerId, "--follow", "--tail", "0"], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: "/nonexistent",
+        RUNFLEET_BASE_URL: cp.url,
+        RUNFLEET_API_KEY: TEST_ADMIN_KEY,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    // Let it run a while (a few ticks written), then stop the worker: the CLI ends with it.
-    await eventually(async () => {
-      const logs = await runfleet.workers.logs(endpointId, workerId, { tail: 20 });
-      return ticks(logs.lines).length >= 5 ? true : undefined;
+    let stdout = "";
+    let stderr = "";
+    cli.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
     });
+    cli.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((done) => cli.once("exit", (code) => done(code)));
+    // Stop the worker once the CLI follows it (a few ticks came through), so that it cannot miss the end.
+    await eventually(() => ((stdout.match(/^out \| tick \d+$/gm)?.length ?? 0) >= 3 ? true : undefined), 30_000);
     await runfleet.workers.stop(endpointId, workerId);
-    const result = await cli;
+    const result = { status: await exited, stdout, stderr };
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^out \| tick \d+$/m);
     expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("out | bye");

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type ControlPlane, type ControlPlaneOptions, createControlPlane } from "@runfleet/control-plane";
 import type { paths } from "@runfleet/sdk/generated";
 import createClient, { type Client } from "openapi-fetch";
+import { contractResponses } from "./contract-responses.js";
 import { TEST_ADMIN_KEY } from "./control-plane-process.js";
 
 /** A control plane assembled in this process, with clients typed from the contract that call it in-process. */
@@ -18,17 +19,21 @@ export interface InProcessControlPlane {
 
 /**
  * Assembles a control plane without a port and returns openapi-fetch clients whose `fetch` is the
- * application's own: the contract is exercised from both sides, with no network.
+ * application's own: the contract is exercised from both sides, with no network. Every answer is checked
+ * against openapi.yaml (`contractResponses`): one that breaks it fails the call.
  */
 export async function inProcessControlPlane(options: ControlPlaneOptions = {}): Promise<InProcessControlPlane> {
   const dataDir = mkdtempSync(join(tmpdir(), "runfleet-inproc-"));
   const controlPlane = await createControlPlane({ dataDir, adminKey: TEST_ADMIN_KEY, logLevel: "silent", ...options });
-  const as = (key: string | undefined) =>
-    createClient<paths>({
+  const as = (key: string | undefined) => {
+    const client = createClient<paths>({
       baseUrl: "http://control-plane.test",
       fetch: (request: Request) => controlPlane.fetch(request),
       headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
     });
+    client.use(contractResponses);
+    return client;
+  };
   return {
     controlPlane,
     api: as(TEST_ADMIN_KEY),

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type ControlPlaneOptions, type RunningControlPlane, startServer } from "@runfleet/control-plane";
+import { assertContractResponse } from "./contract-responses.js";
 import { eventually } from "./workers.js";
 
 /** An admin key tests use; long enough for the configuration's rule. */
@@ -12,7 +13,7 @@ export interface TestControlPlane {
   server: RunningControlPlane;
   url: string;
   dataDir: string;
-  /** Calls the API with the admin key; returns status and parsed JSON body. */
+  /** Calls the API with the admin key; returns status and parsed JSON body, after checking both against the contract. */
   call: <T = unknown>(
     method: string,
     path: string,
@@ -23,6 +24,28 @@ export interface TestControlPlane {
   stop: () => Promise<void>;
   /** Stops the server and removes its data directory. */
   dispose: () => Promise<void>;
+}
+
+/**
+ * The store options of test control planes: the embedded store, or with `RUNFLEET_TEST_STORE=postgres`
+ * the database of `RUNFLEET_TEST_DATABASE_URL`, in a schema named after the data directory (so that a
+ * restarted control plane finds its data again), to run the integration tests against PostgreSQL.
+ */
+export function testStoreOptions(dataDir: string): ControlPlaneOptions {
+  if (process.env.RUNFLEET_TEST_STORE !== "postgres") {
+    return {};
+  }
+  const url = process.env.RUNFLEET_TEST_DATABASE_URL;
+  if (!url) {
+    throw new Error("RUNFLEET_TEST_STORE=postgres needs RUNFLEET_TEST_DATABASE_URL (scripts/postgres-cluster.sh env)");
+  }
+  return {
+    databaseUrl: url,
+    databaseSchema: `t_${basename(dataDir)
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, "_")}`,
+    secretKey: "integration-test-secret-key-0123456789",
+  };
 }
 
 /**
@@ -43,6 +66,7 @@ export async function startTestControlPlane(
     sweepIntervalMs: 100,
     webhookRetryBaseMs: 200,
     metricsIntervalMs: 200,
+    ...testStoreOptions(dataDir),
     ...options,
   });
   const call = async <T>(method: string, path: string, body?: unknown, key = TEST_ADMIN_KEY) => {
@@ -52,13 +76,25 @@ export async function startTestControlPlane(
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    const parsed = text ? JSON.parse(text) : undefined;
+    // Every answer a test receives must be one the contract documents.
+    assertContractResponse({
+      method,
+      url: path,
+      status: response.status,
+      contentType: response.headers.get("content-type"),
+      body: parsed,
+    });
+    return { status: response.status, body: parsed as T };
   };
   let stopped = false;
   const stop = async () => {
     if (!stopped) {
       stopped = true;
       await server.stop();
+      if (options.stopWorkersOnShutdown !== false) {
+        endLeftWorkers(dataDir);
+      }
     }
   };
   return {
@@ -72,6 +108,43 @@ export async function startTestControlPlane(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A graceful stop stops every process worker: one still running afterwards would outlive the test run
+ * (orphaned, polling a dead address). Any such worker is killed, with its process group, and the test fails.
+ */
+function endLeftWorkers(dataDir: string): void {
+  const dir = join(dataDir, "process-workers");
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((file) => file.endsWith(".json"));
+  } catch {
+    return;
+  }
+  const left: string[] = [];
+  for (const file of files) {
+    let state: { workerId: string; pid: number; kernelStart: string | null };
+    try {
+      state = JSON.parse(readFileSync(join(dir, file), "utf8")) as typeof state;
+      const stat = readFileSync(`/proc/${state.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (fields[0] === "Z" || (state.kernelStart !== null && fields[19] !== state.kernelStart)) {
+        continue;
+      }
+    } catch {
+      continue; // unreadable, or the process is gone
+    }
+    try {
+      process.kill(-state.pid, "SIGKILL");
+    } catch {
+      // Ended meanwhile.
+    }
+    left.push(`${state.workerId} (pid ${state.pid})`);
+  }
+  if (left.length > 0) {
+    throw new Error(`worker process(es) outlived the control plane's graceful stop (now killed): ${left.join(", ")}`);
+  }
 }
 
 /** Creates a template and a CPU endpoint running `command`; returns the endpoint id. */

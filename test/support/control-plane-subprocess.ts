@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import type { WorkerSpec } from "@runfleet/control-plane";
 import { expect } from "vitest";
 import { eventually, NODE, REPO_ROOT } from "./workers.js";
 
@@ -20,6 +21,26 @@ export async function freePort(): Promise<number> {
 }
 
 /** A `runfleet serve` process. */
+/**
+ * `runfleet serve` arguments of the crash tests: short leases, holds and sweeps, so that a control plane
+ * killed and restarted notices lost workers and re-queues their jobs within seconds.
+ */
+export function crashTestServeArgs(port: number, dataDir: string, extra: readonly string[] = []): string[] {
+  return [
+    "--port",
+    String(port),
+    "--data-dir",
+    dataDir,
+    "--job-lease-ms",
+    "3000",
+    "--take-hold-ms",
+    "2000",
+    "--sweep-interval-ms",
+    "100",
+    ...extra,
+  ];
+}
+
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
@@ -138,4 +159,54 @@ export async function expectAllCompleted(
     );
     expect(done.status).toBe("COMPLETED");
   }
+}
+
+/**
+ * The load of the container drivers' crash tests: two slow jobs the workers are running (both seen
+ * IN_PROGRESS) and ten queued behind them, so that a crash finds work in both states.
+ */
+export async function jobsAcrossACrash(
+  call: AdminCall,
+  endpointId: string,
+): Promise<{ running: string[]; queued: string[] }> {
+  const submit = async (input: Record<string, unknown>) =>
+    (await call<{ id: string }>("POST", `/v2/${endpointId}/run`, { input })).body.id;
+  const running = await Promise.all([0, 1].map((i) => submit({ sleepMs: 3000, message: `s${i}` })));
+  await eventually(
+    async () => {
+      const statuses = await Promise.all(
+        running.map(
+          async (id) => (await call<{ status: string }>("GET", `/v2/${endpointId}/status/${id}`)).body.status,
+        ),
+      );
+      return statuses.every((s) => s === "IN_PROGRESS") ? true : undefined;
+    },
+    60_000,
+    "both slow jobs to start",
+  );
+  const queued: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    queued.push(await submit({ message: `q${i}` }));
+  }
+  return { running, queued };
+}
+
+/** A worker of `image` that idles forever: what a crash test plants as an orphan no record claims. */
+export function idleWorkerSpec(workerId: string, endpointId: string, image: string): WorkerSpec {
+  return {
+    workerId,
+    endpointId,
+    command: ["node", "-e", "setInterval(() => {}, 1000)"],
+    image,
+    env: {},
+    gpuIds: [],
+    gpuCount: 0,
+    gpuTypeIds: [],
+    cpuLimit: null,
+    memoryLimitMb: null,
+    containerDiskInGb: null,
+    volumeMounts: [],
+    registryCredentials: null,
+    ports: [],
+  };
 }

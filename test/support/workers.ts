@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 /** The repository root, where worker commands are resolved from. */
@@ -26,12 +26,21 @@ export interface WorkerProcess {
 
 const started = new Set<ChildProcess>();
 
-/** Starts a worker command with the environment the control plane handed out for it. */
+/**
+ * Starts a worker command with the environment the control plane handed out for it. runpod's start-up
+ * fitness checks (which connect to 8.8.8.8:53) are skipped even when a test builds the environment itself:
+ * nothing a test starts reaches outside the machine.
+ */
 export function startWorker(command: string[], env: Record<string, string>): WorkerProcess {
   const [file, ...args] = command as [string, ...string[]];
   const child = spawn(file, args, {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      RUNPOD_SKIP_AUTO_SYSTEM_CHECKS: "true",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so that killing it also kills helpers it forks (the runpod SDK pings from
     // a child process, which would otherwise outlive it and keep its jobs' leases alive).
@@ -132,4 +141,22 @@ export function samplePeak(count: () => Promise<number>, everyMs = 25): PeakSamp
       return peak;
     },
   };
+}
+
+/**
+ * True while a process runs. A zombie (ended, not yet reaped by its parent) does not: `kill(pid, 0)`
+ * still succeeds for one, for as long as its parent takes to reap it.
+ */
+export function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] ?? "");
+  } catch {
+    return false; // reaped meanwhile
+  }
 }

@@ -73,6 +73,30 @@ export class Authenticator {
     return { kind: "apiKey", key };
   }
 
+  /**
+   * The caller, when the credential is one this process resolved recently (a worker token, or an API key
+   * in the cache and not revoked), without waiting; undefined when {@link authenticate} must decide. For
+   * hot paths that would rather not make a promise per request (the load-balancing router).
+   */
+  cachedPrincipal(header: string | null | undefined): Principal | undefined {
+    const credential = credentialFromHeader(header);
+    const hash = credential ? this.hashes.get(credential) : undefined;
+    if (hash === undefined) {
+      return undefined;
+    }
+    const worker = this.workerLookup(hash);
+    if (worker) {
+      return { kind: "worker", ...worker };
+    }
+    const now = this.clock.now();
+    const cached = this.cache.get(hash);
+    if (!cached || cached.until <= now || cached.key.revokedAt !== null) {
+      return undefined;
+    }
+    this.touch(cached, now);
+    return { kind: "apiKey", key: cached.key };
+  }
+
   /** Forgets a cached key so that a revocation takes effect at once. */
   evict(keyId: string): void {
     for (const [hash, entry] of this.cache) {

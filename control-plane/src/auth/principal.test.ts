@@ -44,6 +44,8 @@ const cases: [string, Principal, OperationAccess, RegExp | undefined][] = [
     /may not invoke endpoint ep_2/,
   ],
   ["invoke may not use management", key("invoke"), op("management", true), /only the job API/],
+  ["invoke may ask who it is (a secured system operation)", key("invoke"), op("system", true), undefined],
+  ["read may ask who it is", key("read"), op("system", true), undefined],
   ["an API key may not use worker routes", key("admin"), op("worker", false, "ep_1", "wk_1"), /worker token/],
   ["a worker may use its own routes", worker, op("worker", false, "ep_1", "wk_1"), undefined],
   [
@@ -54,6 +56,25 @@ const cases: [string, Principal, OperationAccess, RegExp | undefined][] = [
   ],
   ["a worker may not act as another worker", worker, op("worker", false, "ep_1", "wk_2"), /belongs to worker wk_1/],
   ["a worker may not use the job API", worker, op("jobs", true, "ep_1"), /only for its endpoint's worker routes/],
+  ["admin may open a session in a worker", key("admin"), { ...op("management", false), adminOnly: true }, undefined],
+  [
+    "read may not read an admin-only resource (the audit log)",
+    key("read"),
+    { ...op("management", true), adminOnly: true },
+    /scope read; op needs an admin key/,
+  ],
+  [
+    "invoke may not open a session in a worker",
+    key("invoke"),
+    { ...op("management", false, "ep_1", "wk_1"), adminOnly: true },
+    /scope invoke; op needs an admin key/,
+  ],
+  [
+    "a worker may not open a session",
+    worker,
+    { ...op("management", false, "ep_1", "wk_1"), adminOnly: true },
+    /only for its endpoint's worker routes/,
+  ],
 ];
 
 describe("denialReason", () => {

@@ -14,6 +14,11 @@ export interface OperationAccess {
   family: OperationFamily;
   /** True for operations that change nothing (GETs, and status-sync's POST form). */
   readOnly: boolean;
+  /**
+   * True for operations only admin keys may call whatever their method (sessions inside workers, the
+   * audit log, SSH keys): `x-runfleet-admin-only` in the contract.
+   */
+  adminOnly?: boolean;
   /** The endpoint named in the path, if any. */
   endpointId: string | undefined;
   /** The worker named in the path, if any. */
@@ -41,6 +46,12 @@ export function denialReason(principal: Principal, access: OperationAccess): str
     return "a worker token is valid only for its endpoint's worker routes";
   }
   const { scope, endpointIds, prefix } = principal.key;
+  if (access.adminOnly && scope !== "admin") {
+    return `key ${prefix}… has scope ${scope}; ${access.operationId} needs an admin key`;
+  }
+  if (access.family === "system") {
+    return undefined; // the secured system operations (who am I) are open to every key
+  }
   switch (scope) {
     case "admin":
       return undefined;

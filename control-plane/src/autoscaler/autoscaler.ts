@@ -1,13 +1,17 @@
-import type { WorkerDriver, WorkerExit } from "../drivers/worker-driver.js";
-import type { GpuInventory } from "../gpus/gpu-inventory.js";
+import type { WorkerDriver, WorkerExit, WorkerWaiting } from "../drivers/worker-driver.js";
+import { type GpuInventory, gpuShortfall } from "../gpus/gpu-inventory.js";
 import type { JobService } from "../jobs/job-service.js";
+import type { RequestLoad } from "../load-balancing/load-balancer.js";
+import { wantsSeparateHealthPort } from "../load-balancing/port-allocator.js";
 import type { Logger } from "../logging/logger.js";
 import type { EndpointRecord, ScalingEventRecord, TemplateRecord, WorkerRecord } from "../store/records.js";
 import type { Store } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import { newId } from "../util/ids.js";
-import { type WorkerRegistry, workerStatus } from "../workers/worker-registry.js";
-import { decide, initTimeoutOf, type Observed, type ObservedWorker, type ScalingAction } from "./decide.js";
+import { exitSummary } from "../workers/exit-summary.js";
+import type { WorkerRegistry } from "../workers/worker-registry.js";
+import { decide, initTimeoutOf, type Observed, type ScalingAction } from "./decide.js";
+import { observeEndpoint } from "./observe.js";
 
 /** What the autoscaler works with. */
 export interface AutoscalerDependencies {
@@ -25,8 +29,12 @@ export interface AutoscalerDependencies {
   endpoint: (id: string) => EndpointRecord | undefined;
   endpoints: () => EndpointRecord[];
   template: (id: string) => Promise<TemplateRecord>;
+  /** The stored registry credentials a template names (`containerRegistryAuthId`), to pull its image. */
+  registryCredentials: (id: string) => Promise<{ username: string; password: string }>;
   baseUrl: () => string;
   pingIntervalMs: number;
+  /** CPUs and memory of the machine the drivers run workers on (`RUNPOD_CPU_COUNT`, `RUNPOD_MEM_GB`). */
+  machine: { cpuCount: number; memoryMb: number };
   /** Interval of the periodic evaluation. */
   tickMs: number;
   /** Grace period of a stop before the worker is killed. */
@@ -38,6 +46,13 @@ export interface AutoscalerDependencies {
   initTimeoutMs: number;
   /** Called with each measured cold-start phase, in ms. */
   observeColdStart: (phase: "spawn" | "ready" | "resume", ms: number) => void;
+  /**
+   * The request load of a load-balancing endpoint (in flight by worker, waiting for a worker): it stands
+   * for the queue of a queue endpoint, so that the same `decide()` scales both.
+   */
+  requestLoad: (endpointId: string) => RequestLoad;
+  /** A free port for a new worker of a load-balancing endpoint. */
+  allocatePort: () => Promise<number>;
 }
 
 interface Crashes {
@@ -54,6 +69,11 @@ interface Crashes {
 /** Base of the crash back-off; doubles per consecutive crash up to {@link MAX_BACKOFF_MS}. */
 const BACKOFF_BASE_MS = 1000;
 const MAX_BACKOFF_MS = 60_000;
+/** How long starts are held back after `count` consecutive crashes or failed starts. */
+export function crashBackoffMs(count: number): number {
+  return Math.min(MAX_BACKOFF_MS, BACKOFF_BASE_MS * 2 ** (count - 1));
+}
+
 /** Consecutive crashes after which an endpoint's workers are reported UNHEALTHY. */
 const UNHEALTHY_AFTER = 3;
 
@@ -75,11 +95,29 @@ export class Autoscaler {
   /** Workers being stopped on purpose: their exit is not a crash. */
   private readonly stopping = new Set<string>();
   private readonly resumedAt = new Map<string, number>();
+  /** Why started workers wait, by endpoint then worker, as their driver's engine says (`Unschedulable: ...`). */
+  private readonly waiting = new Map<string, Map<string, string>>();
   private stopped = false;
+  /** Evaluations under way (a start among them may be spawning a worker). */
+  private readonly evaluations = new Set<Promise<void>>();
+  /**
+   * Stops started outside an evaluation (a deleted endpoint's workers, drained workers): a graceful
+   * shutdown waits for them, or the control plane would exit before the workers it signalled have ended.
+   */
+  private readonly detachedStops = new Set<Promise<void>>();
+  /** Workers between their registration and the end of their driver's start (see {@link startsInProgress}). */
+  private readonly starting = new Set<string>();
 
   constructor(private readonly deps: AutoscalerDependencies) {
     for (const driver of deps.drivers) {
-      driver.onExit((exit) => void this.workerExited(exit));
+      // Handled here: a store that fails meanwhile (a full disk, a database restarting) must not turn
+      // into an unhandled rejection, which would end the process.
+      driver.onExit((exit) => {
+        this.workerExited(exit).catch((error: unknown) =>
+          this.deps.logger.error({ err: error, workerId: exit.workerId }, "handling a worker's exit failed"),
+        );
+      });
+      driver.onWaiting?.((waiting) => this.workerWaiting(waiting));
     }
   }
 
@@ -127,6 +165,10 @@ export class Autoscaler {
   async stop(stopWorkers: boolean): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    // A start in progress stops its worker once launched (the control plane is stopping): waited for, so
+    // that it happens while the store and drivers are still open.
+    await Promise.all(this.evaluations);
+    await Promise.all(this.detachedStops);
     if (stopWorkers) {
       const all = this.deps.endpoints().flatMap((endpoint) => this.deps.workers.list(endpoint.id));
       await Promise.all(
@@ -143,12 +185,21 @@ export class Autoscaler {
 
   /** Endpoint-level reason queued jobs wait for (crash loop, no capacity), if any. */
   endpointReason(endpointId: string): string | undefined {
+    const waiting = this.waiting.get(endpointId);
+    if (waiting && waiting.size > 0) {
+      const [reason] = waiting.values();
+      return `the endpoint's workers are pending: ${reason}`;
+    }
     const crashes = this.crashes.get(endpointId);
     if (crashes?.kind === "start") {
       return `the endpoint's workers cannot be started, retrying with back-off: ${crashes.reason}`;
     }
     if (crashes && crashes.count >= UNHEALTHY_AFTER) {
       return `the endpoint's workers are crash-looping (UNHEALTHY), retrying with back-off: ${crashes.reason}`;
+    }
+    const endpoint = this.deps.endpoint(endpointId);
+    if (endpoint?.computeType === "GPU") {
+      return gpuShortfall(endpoint, this.deps.gpus.devices);
     }
     return undefined;
   }
@@ -163,22 +214,41 @@ export class Autoscaler {
     return crashes && crashes.count >= UNHEALTHY_AFTER ? 1 : 0;
   }
 
+  /**
+   * Workers whose start is under way: registered, and their driver's `start` not yet done. The orphan sweep
+   * spares them whatever their record says (their pod or container may exist before the start resolves).
+   */
+  startsInProgress(): ReadonlySet<string> {
+    return this.starting;
+  }
+
   /** Stops every worker of an endpoint being deleted (call before the registry forgets them). */
   async endpointDeleted(endpoint: EndpointRecord, workers: readonly WorkerRecord[]): Promise<void> {
     this.crashes.delete(endpoint.id);
     this.lastHeld.delete(endpoint.id);
-    await Promise.all(
-      workers
-        .filter((worker) => worker.driver !== "external")
-        .map(async (worker) => {
-          this.stopping.add(worker.id);
-          this.deps.gpus.release(worker.id);
-          this.idleSince.delete(worker.id);
-          if (worker.placement !== "throttled") {
-            await this.deps.driverFor(endpoint).stop(worker.id, this.deps.stopGraceMs);
-          }
-        }),
+    await this.detached(
+      Promise.all(
+        workers
+          .filter((worker) => worker.driver !== "external")
+          .map(async (worker) => {
+            this.stopping.add(worker.id);
+            this.deps.gpus.release(worker.id);
+            this.idleSince.delete(worker.id);
+            if (worker.placement !== "throttled") {
+              await this.deps
+                .driverFor(endpoint)
+                .stop(worker.id, this.deps.stopGraceMs, () => this.deps.jobs.dropWaiters(worker.id));
+            }
+          }),
+      ).then(() => undefined),
     );
+  }
+
+  /** Tracks a stop that no evaluation waits for, until it settles; resolves or rejects as it does. */
+  private detached(stop: Promise<void>): Promise<void> {
+    const settled = stop.catch(() => undefined).finally(() => this.detachedStops.delete(settled));
+    this.detachedStops.add(settled);
+    return stop;
   }
 
   /** Stops a worker and forgets it (API removal, stopPod). */
@@ -204,7 +274,9 @@ export class Autoscaler {
       const ids = [...this.pending];
       this.pending.clear();
       for (const id of ids) {
-        void this.evaluate(id);
+        // evaluate() catches and logs its own failures; it is tracked so that stop() can wait for it.
+        const evaluation = this.evaluate(id).finally(() => this.evaluations.delete(evaluation));
+        this.evaluations.add(evaluation);
       }
     });
   }
@@ -221,10 +293,10 @@ export class Autoscaler {
     this.busy.add(endpointId);
     try {
       await this.retryThrottled(endpoint);
-      await this.stopDrained(endpoint);
+      this.stopDrained(endpoint);
       const now = this.deps.clock.now();
       let observed = this.observe(endpoint, now, this.deps.initTimeoutMs);
-      if (observed.workers.some((w) => w.phase === "booting" && w.managed)) {
+      if (observed.workers.some((w) => w.phase === "booting")) {
         // The template's env may set the init timeout; read it only while a worker boots (not per enqueue).
         const template = await this.deps.template(endpoint.templateId);
         observed = {
@@ -232,7 +304,9 @@ export class Autoscaler {
           initTimeoutMs: initTimeoutOf({ ...template.env, ...endpoint.env }, observed.initTimeoutMs),
         };
       }
-      const decision = decide(endpoint, observed, now);
+      // Without a pause (Kubernetes), FlashBoot keeps no standby: an idle worker is stopped as usual.
+      const pausable = this.deps.driverFor(endpoint).canPause;
+      const decision = decide(pausable ? endpoint : { ...endpoint, flashboot: false }, observed, now);
       for (const action of decision.actions) {
         await this.execute(endpoint, action, decision.inputs);
       }
@@ -250,42 +324,39 @@ export class Autoscaler {
   }
 
   private observe(endpoint: EndpointRecord, now: number, initTimeoutMs: number): Observed {
+    const crashes = this.crashes.get(endpoint.id);
+    const common = {
+      endpoint,
+      workers: this.deps.workers.list(endpoint.id),
+      idleSince: this.idleSince,
+      launchedAt: (workerId: string) => this.launchedAt.get(workerId),
+      backoff: crashes ? { until: crashes.until, reason: crashes.reason } : undefined,
+      initTimeoutMs,
+      now,
+    };
+    if (endpoint.type === "LOAD_BALANCER") {
+      // Requests in flight are the jobs in progress; requests waiting for a worker are the queue.
+      const load = this.deps.requestLoad(endpoint.id);
+      return observeEndpoint({
+        ...common,
+        runningJobs: (workerId) => load.inFlightByWorker.get(workerId) ?? 0,
+        inProgress: load.inFlight,
+        queue: { queuedNormal: load.waiting, oldestQueuedAt: load.oldestWaitingAt },
+        unhealthySince: (workerId) => load.unhealthySince.get(workerId),
+        unhealthyTimeoutMs: load.unhealthyTimeoutMs,
+      });
+    }
     const running = this.deps.jobs.runningByWorker(endpoint.id);
-    const workers: ObservedWorker[] = this.deps.workers.list(endpoint.id).map((worker) => {
-      const jobs = running.get(worker.id)?.length ?? 0;
-      const status = workerStatus(worker, jobs);
-      const phase = PHASE_OF_STATUS[status];
-      if (phase === "idle") {
-        if (!this.idleSince.has(worker.id)) {
-          this.idleSince.set(worker.id, now);
-        }
-      } else {
-        this.idleSince.delete(worker.id);
-      }
-      return {
-        id: worker.id,
-        phase,
-        idleSince: this.idleSince.get(worker.id) ?? null,
-        version: worker.endpointVersion,
-        managed: worker.driver !== "external",
-        // Adopted after a restart, a worker counts from its registration.
-        bootingSince: phase === "booting" ? (this.launchedAt.get(worker.id) ?? worker.createdAt) : null,
-      };
-    });
-    const queue = this.deps.jobs.queueState(endpoint.id);
     let inProgress = 0;
     for (const ids of running.values()) {
       inProgress += ids.length;
     }
-    const crashes = this.crashes.get(endpoint.id);
-    return {
-      queuedNormal: queue.queuedNormal,
+    return observeEndpoint({
+      ...common,
+      runningJobs: (workerId) => running.get(workerId)?.length ?? 0,
       inProgress,
-      oldestQueuedAt: queue.oldestQueuedAt,
-      workers,
-      backoff: crashes && crashes.until > now ? { until: crashes.until, reason: crashes.reason } : undefined,
-      initTimeoutMs,
-    };
+      queue: this.deps.jobs.queueState(endpoint.id),
+    });
   }
 
   private async execute(
@@ -338,12 +409,18 @@ export class Autoscaler {
         }
         return;
       }
+      case "disregard": {
+        // Marked once: an UNHEALTHY worker is no longer booting, so the next decision leaves it be.
+        await workers.markUnhealthy(action.workerId, action.reason);
+        await this.record(endpoint.id, "disregard_worker", action.workerId, action.reason, inputs);
+        return;
+      }
       case "stop": {
         const worker = workers.find(action.workerId);
         if (worker) {
           await this.record(
             endpoint.id,
-            action.reason.startsWith("runs version") ? "replace_worker" : "stop_worker",
+            action.replaced || action.reason.startsWith("runs version") ? "replace_worker" : "stop_worker",
             worker.id,
             action.reason,
             inputs,
@@ -358,26 +435,43 @@ export class Autoscaler {
   /** Registers and launches a worker; without free GPUs it waits as THROTTLED. */
   private async startWorker(endpoint: EndpointRecord): Promise<WorkerRecord | undefined> {
     const { workers, gpus } = this.deps;
-    const needsGpu = endpoint.computeType === "GPU";
     const driver = this.deps.driverFor(endpoint);
+    // A driver that schedules GPUs itself (Kubernetes) gets the count and types, not devices from here.
+    const needsGpu = endpoint.computeType === "GPU" && !driver.schedulesGpus;
+    // A load-balancing worker serves HTTP on its own port (host networking: one port per worker), and
+    // its /ping on another when the endpoint's env asks for a separate PORT_HEALTH.
+    const loadBalancing = endpoint.type === "LOAD_BALANCER";
+    const port = loadBalancing ? await this.deps.allocatePort() : null;
+    const healthPort =
+      loadBalancing &&
+      wantsSeparateHealthPort({ ...(await this.deps.template(endpoint.templateId)).env, ...endpoint.env })
+        ? await this.deps.allocatePort()
+        : null;
     const { worker, token } = await workers.register(endpoint, {
       driver: driver.kind,
       concurrency: 1,
       gpuIds: [],
       placement: needsGpu ? "throttled" : "active",
+      port,
+      healthPort,
     });
     this.tokens.set(worker.id, token);
-    if (needsGpu) {
-      const assigned =
-        gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds) ??
-        (await this.evictStandbysFor(endpoint, worker.id));
-      if (!assigned) {
-        return worker;
+    this.starting.add(worker.id);
+    try {
+      if (needsGpu) {
+        const assigned =
+          gpus.assign(worker.id, endpoint.gpuCount, endpoint.gpuTypeIds) ??
+          (await this.evictStandbysFor(endpoint, worker.id));
+        if (!assigned) {
+          return worker;
+        }
+        await workers.place(worker.id, "active", assigned);
       }
-      await workers.place(worker.id, "active", assigned);
+      await this.launch(endpoint, worker);
+      return worker;
+    } finally {
+      this.starting.delete(worker.id);
     }
-    await this.launch(endpoint, worker);
-    return worker;
   }
 
   private readonly tokens = new Map<string, string>();
@@ -398,9 +492,30 @@ export class Autoscaler {
       template,
       baseUrl: this.deps.baseUrl(),
       pingIntervalMs: this.deps.pingIntervalMs,
+      machine: this.deps.machine,
     });
     const started = this.deps.clock.now();
     this.launchedAt.set(worker.id, started);
+    // A throttled worker launched once its GPUs are free is a start in progress too.
+    const ownStart = !this.starting.has(worker.id);
+    this.starting.add(worker.id);
+    try {
+      await this.spawn(endpoint, worker, template, env, started);
+    } finally {
+      if (ownStart) {
+        this.starting.delete(worker.id);
+      }
+    }
+  }
+
+  /** The driver's part of {@link launch}. */
+  private async spawn(
+    endpoint: EndpointRecord,
+    worker: WorkerRecord,
+    template: TemplateRecord,
+    env: Record<string, string>,
+    started: number,
+  ): Promise<void> {
     try {
       await this.deps.driverFor(endpoint).start({
         workerId: worker.id,
@@ -409,8 +524,16 @@ export class Autoscaler {
         image: template.imageName,
         env,
         gpuIds: worker.gpuIds,
+        gpuCount: endpoint.computeType === "GPU" ? endpoint.gpuCount : 0,
+        gpuTypeIds: endpoint.computeType === "GPU" ? endpoint.gpuTypeIds : [],
         cpuLimit: template.cpuLimit,
         memoryLimitMb: template.memoryLimitMb,
+        containerDiskInGb: template.containerDiskInGb,
+        volumeMounts: template.volumeMounts,
+        registryCredentials:
+          template.containerRegistryAuthId === null
+            ? null
+            : await this.deps.registryCredentials(template.containerRegistryAuthId),
         ports: template.ports,
       });
       this.deps.observeColdStart("spawn", this.deps.clock.now() - started);
@@ -418,7 +541,34 @@ export class Autoscaler {
       this.deps.logger.warn({ err: error, workerId: worker.id }, "worker failed to start");
       this.crashed(endpoint.id, (error as Error).message, "start");
       await this.forget(worker, `could not be started: ${(error as Error).message}`);
+      return;
     }
+    await this.stopIfUnwanted(endpoint, worker);
+  }
+
+  /**
+   * A start takes a while (registration, the template, the driver's spawn): the endpoint may have been
+   * deleted, the worker stopped, or the control plane shut down meanwhile. Their stop found no process
+   * yet, so the one just started is stopped here; otherwise nothing would ever stop it (it would outlive
+   * the control plane, polling for an endpoint that no longer exists).
+   */
+  private async stopIfUnwanted(endpoint: EndpointRecord, worker: WorkerRecord): Promise<void> {
+    const why = this.stopped
+      ? "the control plane shut down while it started"
+      : this.deps.endpoint(endpoint.id) === undefined
+        ? "its endpoint was deleted while it started"
+        : this.stopping.has(worker.id)
+          ? "it was stopped while it started"
+          : undefined;
+    if (why === undefined) {
+      return;
+    }
+    this.deps.logger.info({ workerId: worker.id, endpointId: endpoint.id }, `stopping a worker just started: ${why}`);
+    this.stopping.add(worker.id);
+    await this.deps
+      .driverFor(endpoint)
+      .stop(worker.id, this.deps.stopGraceMs, () => this.deps.jobs.dropWaiters(worker.id));
+    await this.forget(worker, why);
   }
 
   /**
@@ -474,25 +624,52 @@ export class Autoscaler {
     }
   }
 
-  /** Drained workers (rolled over, or asked to be recycled) stop once their jobs are done. */
-  private async stopDrained(endpoint: EndpointRecord): Promise<void> {
+  /**
+   * Drained workers (rolled over, or asked to be recycled) stop once their jobs are done. Their exits are
+   * not waited for here: a draining worker no longer counts as capacity, so its replacement starts at
+   * once (refresh_worker: the next job's cold start overlaps the last worker's exit); one that needs the
+   * GPUs the old worker holds waits as THROTTLED until they are freed.
+   */
+  private stopDrained(endpoint: EndpointRecord): void {
     const running = this.deps.jobs.runningByWorker(endpoint.id);
+    const requests =
+      endpoint.type === "LOAD_BALANCER" ? this.deps.requestLoad(endpoint.id).inFlightByWorker : undefined;
     for (const worker of this.deps.workers.list(endpoint.id)) {
-      if (worker.draining && worker.driver !== "external" && !running.has(worker.id) && !this.stopping.has(worker.id)) {
-        await this.stopWorker(worker, "drained: its last job is done");
+      const busy = running.has(worker.id) || (requests?.has(worker.id) ?? false);
+      if (worker.draining && worker.driver !== "external" && !busy && !this.stopping.has(worker.id)) {
+        this.detached(this.stopWorker(worker, "drained: its last job is done")).catch((error) =>
+          this.deps.logger.error({ err: error, workerId: worker.id }, "stopping a drained worker failed"),
+        );
       }
     }
   }
 
+  /**
+   * Stops a worker: no more jobs for it, SIGTERM, and, right after the signal, answers to the long polls
+   * it holds (job-take and job-stop). A RunPod worker looks at its shutdown flag only between polls, so
+   * without those answers it would wait for the hold to run out and be killed at the end of the grace
+   * period; with them, an idle worker exits within milliseconds of the signal.
+   */
   private async stopWorker(worker: WorkerRecord, reason: string): Promise<void> {
     const endpoint = this.deps.endpoint(worker.endpointId);
     this.stopping.add(worker.id);
-    this.deps.jobs.dropWaiters(worker.id);
     await this.deps.workers.drain(worker.id);
+    this.deps.jobs.parkWaiters(worker.id);
+    let released = false;
+    const releasePolls = () => {
+      if (!released) {
+        released = true;
+        this.deps.jobs.dropWaiters(worker.id);
+        this.deps.workers.releaseStopPoll(worker.id);
+      }
+    };
     if (endpoint && worker.placement !== "throttled") {
-      await this.deps.driverFor(endpoint).stop(worker.id, this.deps.stopGraceMs);
+      await this.deps.driverFor(endpoint).stop(worker.id, this.deps.stopGraceMs, releasePolls);
     }
+    releasePolls();
     await this.forget(worker, reason);
+    // Its place may be taken at once (refresh_worker with workersMax 1) rather than at the next tick.
+    this.notify(worker.endpointId);
   }
 
   /** Removes a worker for good: its jobs go back to the queue and its GPUs are freed. */
@@ -506,34 +683,68 @@ export class Autoscaler {
   }
 
   private async workerExited(exit: WorkerExit): Promise<void> {
+    this.workerWaiting({ workerId: exit.workerId, endpointId: exit.endpointId, reason: null });
     const worker = this.deps.workers.find(exit.workerId);
     if (this.stopping.delete(exit.workerId) || !worker) {
       return;
     }
     // Exiting on its own after asking to be recycled (stopPod) is the expected end, not a crash.
     const expected = worker.draining && (exit.exit === 0 || exit.exit === "SIGTERM");
+    if (exit.failedToStart) {
+      // Its container never ran (image pull, configuration): the start failed, as the driver learnt late.
+      this.crashed(worker.endpointId, `worker ${worker.id} could not be started: ${exit.exit}`, "start");
+      await this.forget(worker, `could not be started: ${exit.exit}`);
+      this.notify(worker.endpointId);
+      return;
+    }
     if (!expected) {
-      const last = exit.lastLines.at(-1);
-      this.crashed(
-        worker.endpointId,
-        `worker exited with ${exit.exit}${last ? `: ${last.slice(0, 300)}` : ""}`,
-        "crash",
-      );
+      // What the worker reported (a failed fitness check) says more than any line of its output.
+      const why = worker.unhealthyReason ?? exitSummary(exit.lastLines);
+      this.crashed(worker.endpointId, `worker exited with ${exit.exit}${why ? `: ${why.slice(0, 300)}` : ""}`, "crash");
     }
     await this.forget(worker, expected ? "exited after its last job" : `exited unexpectedly (${exit.exit})`);
     this.notify(worker.endpointId);
   }
 
+  /** A started worker waits (or no longer waits) for its engine: kept for the endpoint's wait reason. */
+  private workerWaiting(waiting: WorkerWaiting): void {
+    let byWorker = this.waiting.get(waiting.endpointId);
+    if (waiting.reason === null) {
+      byWorker?.delete(waiting.workerId);
+      if (byWorker?.size === 0) {
+        this.waiting.delete(waiting.endpointId);
+      }
+      return;
+    }
+    if (!byWorker) {
+      byWorker = new Map();
+      this.waiting.set(waiting.endpointId, byWorker);
+    }
+    const first = !byWorker.has(waiting.workerId);
+    byWorker.set(waiting.workerId, waiting.reason);
+    if (first) {
+      void this.record(
+        waiting.endpointId,
+        "hold",
+        waiting.workerId,
+        `worker ${waiting.workerId} is pending: ${waiting.reason}`,
+        {},
+      );
+    }
+  }
+
   private crashed(endpointId: string, reason: string, kind: Crashes["kind"]): void {
     const previous = this.crashes.get(endpointId);
     const count = (previous?.count ?? 0) + 1;
-    const delay = Math.min(MAX_BACKOFF_MS, BACKOFF_BASE_MS * 2 ** (count - 1));
+    const delay = crashBackoffMs(count);
     this.crashes.set(endpointId, { count, until: this.deps.clock.now() + delay, reason, kind });
     this.deps.logger.warn({ endpointId, crashes: count, backoffMs: delay }, reason);
-    void this.record(endpointId, "backoff", null, `${reason}; next start in ${delay} ms (crash ${count})`, {
+    this.record(endpointId, "backoff", null, `${reason}; next start in ${delay} ms (crash ${count})`, {
       crashes: count,
       backoffMs: delay,
-    });
+    }).catch((error: unknown) =>
+      this.deps.logger.error({ err: error, endpointId }, "recording a scaling event failed"),
+    );
   }
 
   /** A worker asked for its first job: it booted fine, so crash counting starts over. */
@@ -571,13 +782,3 @@ export class Autoscaler {
     });
   }
 }
-
-const PHASE_OF_STATUS: Record<ReturnType<typeof workerStatus>, ObservedWorker["phase"]> = {
-  INITIALIZING: "booting",
-  IDLE: "idle",
-  RUNNING: "busy",
-  THROTTLED: "throttled",
-  UNHEALTHY: "unhealthy",
-  STANDBY: "standby",
-  STOPPING: "stopping",
-};

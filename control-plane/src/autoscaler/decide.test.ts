@@ -8,6 +8,7 @@ const endpoint = (settings: Partial<EndpointRecord> = {}): EndpointRecord => ({
   id: "ep_test",
   name: "test",
   templateId: "tpl_test",
+  type: "QUEUE",
   computeType: "CPU",
   gpuTypeIds: [],
   gpuCount: 1,
@@ -19,6 +20,7 @@ const endpoint = (settings: Partial<EndpointRecord> = {}): EndpointRecord => ({
   executionTimeoutMs: 600_000,
   flashboot: false,
   env: {},
+  secretEnv: {},
   driver: null,
   version: 1,
   createdAt: 0,
@@ -33,6 +35,7 @@ const worker = (id: string, phase: ObservedWorker["phase"], extra: Partial<Obser
   version: 1,
   managed: true,
   bootingSince: phase === "booting" ? NOW - 1000 : null,
+  unhealthySince: null,
   ...extra,
 });
 
@@ -43,6 +46,7 @@ const observed = (extra: Partial<Observed> = {}): Observed => ({
   workers: [],
   backoff: undefined,
   initTimeoutMs: 420_000,
+  unhealthyTimeoutMs: undefined,
   ...extra,
 });
 
@@ -181,17 +185,83 @@ const cases: [
     { desired: 1, actions: [] },
   ],
   [
-    "the init timeout does not apply to external, throttled or ready workers",
-    { workersMin: 3 },
+    "the init timeout does not apply to throttled or ready workers",
+    { workersMin: 2 },
+    {
+      initTimeoutMs: 1000,
+      workers: [worker("gpu", "throttled", { bootingSince: null }), worker("ok", "idle", { bootingSince: null })],
+    },
+    { desired: 2, actions: [] },
+  ],
+  [
+    "an external worker that never asked for a job within the init timeout no longer counts: one starts in its place",
+    { workersMax: 1 },
+    {
+      queuedNormal: 1,
+      oldestQueuedAt: NOW,
+      initTimeoutMs: 60_000,
+      workers: [worker("ext", "booting", { managed: false, bootingSince: NOW - 60_000 })],
+    },
+    { desired: 1, actions: ["disregard:ext", "start"] },
+  ],
+  [
+    "an external worker registered less than the init timeout ago still counts as booting capacity",
+    { workersMax: 1 },
+    {
+      queuedNormal: 1,
+      oldestQueuedAt: NOW,
+      initTimeoutMs: 60_000,
+      workers: [worker("ext", "booting", { managed: false, bootingSince: NOW - 59_999 })],
+    },
+    { desired: 1, actions: [] },
+  ],
+  [
+    "a disregarded external worker does not hold starts back the way an abandoned managed one does",
+    { workersMin: 2, workersMax: 2 },
     {
       initTimeoutMs: 1000,
       workers: [
-        worker("ext", "booting", { managed: false, bootingSince: NOW - 60_000 }),
-        worker("gpu", "throttled", { bootingSince: null }),
+        worker("ext", "booting", { managed: false, bootingSince: NOW - 5000 }),
         worker("ok", "idle", { bootingSince: null }),
       ],
     },
-    { desired: 3, actions: [] },
+    { desired: 2, actions: ["disregard:ext", "start"] },
+  ],
+  [
+    "a worker failing its health check for the limit is stopped; it stopped counting at its first failure",
+    { workersMin: 1, workersMax: 2 },
+    {
+      unhealthyTimeoutMs: 30_000,
+      workers: [worker("sick", "unhealthy", { unhealthySince: NOW - 30_000 }), worker("new", "idle")],
+    },
+    { desired: 1, actions: ["stop:sick"] },
+  ],
+  [
+    "a worker failing its health check for less than the limit is kept (out of rotation), and replaced meanwhile",
+    { workersMin: 1, workersMax: 2 },
+    { unhealthyTimeoutMs: 30_000, workers: [worker("sick", "unhealthy", { unhealthySince: NOW - 29_999 })] },
+    { desired: 1, actions: ["start"] },
+  ],
+  [
+    "an unhealthy worker is never stopped where nothing checks health (no limit), nor an external one",
+    { workersMin: 0 },
+    {
+      unhealthyTimeoutMs: undefined,
+      workers: [
+        worker("sick", "unhealthy", { unhealthySince: NOW - 600_000 }),
+        worker("ext", "unhealthy", { managed: false, unhealthySince: NOW - 600_000 }),
+      ],
+    },
+    { desired: 0, actions: [] },
+  ],
+  [
+    "an unhealthy external worker is not stopped even past the limit",
+    { workersMin: 0 },
+    {
+      unhealthyTimeoutMs: 1000,
+      workers: [worker("ext", "unhealthy", { managed: false, unhealthySince: NOW - 600_000 })],
+    },
+    { desired: 0, actions: [] },
   ],
 ];
 
@@ -220,5 +290,83 @@ describe("initTimeoutOf", () => {
     [{ RUNPOD_INIT_TIMEOUT: "soon" }, 420_000],
   ] as [Record<string, string>, number][])("%j → %i ms", (env, ms) => {
     expect(initTimeoutOf(env, 420_000)).toBe(ms);
+  });
+});
+
+describe("decide() for load-balancing endpoints (requests in flight are the load)", () => {
+  // The router feeds requests in flight as `inProgress` and requests waiting for a worker as `queuedNormal`.
+  const lb = (settings: Partial<EndpointRecord> = {}) =>
+    endpoint({ type: "LOAD_BALANCER", scalerType: "REQUEST_COUNT", scalerValue: 2, idleTimeout: 5, ...settings });
+  const rows: [
+    string,
+    Partial<EndpointRecord>,
+    Partial<Observed>,
+    { desired: number; actions: string[]; held?: RegExp },
+  ][] = [
+    [
+      "the first request, waiting with no worker, starts one (0 → 1)",
+      {},
+      { queuedNormal: 1, oldestQueuedAt: NOW },
+      { desired: 1, actions: ["start"] },
+    ],
+    [
+      "5 concurrent requests at 2 per worker want 3 workers",
+      {},
+      { inProgress: 5, workers: [worker("a", "busy"), worker("b", "busy")] },
+      { desired: 3, actions: ["start"] },
+    ],
+    [
+      "requests up to scalerValue per worker start nothing",
+      {},
+      { inProgress: 4, workers: [worker("a", "busy"), worker("b", "busy")] },
+      { desired: 2, actions: [] },
+    ],
+    [
+      "workersMax caps it and says so",
+      { workersMax: 3 },
+      { inProgress: 20, workers: [worker("a", "busy"), worker("b", "busy"), worker("c", "busy")] },
+      { desired: 3, actions: [], held: /workersMax/ },
+    ],
+    [
+      "a booting worker counts as capacity for waiting requests",
+      {},
+      { queuedNormal: 2, oldestQueuedAt: NOW, workers: [worker("a", "booting")] },
+      { desired: 1, actions: [] },
+    ],
+    [
+      "no requests and idle past idleTimeout: scale to zero",
+      {},
+      { workers: [worker("a", "idle", { idleSince: NOW - 6000 })] },
+      { desired: 0, actions: ["stop:a"] },
+    ],
+    [
+      "idle for less than idleTimeout: kept",
+      {},
+      { workers: [worker("a", "idle", { idleSince: NOW - 4000 })] },
+      { desired: 0, actions: [] },
+    ],
+    [
+      "workersMin is kept warm without requests",
+      { workersMin: 1 },
+      { workers: [worker("a", "idle", { idleSince: NOW - 60_000 })] },
+      { desired: 1, actions: [] },
+    ],
+    [
+      "a worker serving a request is never stopped, an idle one beyond the need is",
+      {},
+      {
+        inProgress: 1,
+        workers: [worker("a", "busy"), worker("b", "idle", { idleSince: NOW - 60_000 })],
+      },
+      { desired: 1, actions: ["stop:b"] },
+    ],
+  ];
+  it.each(rows)("%s", (_name, settings, seen, expected) => {
+    const decision = decide(lb(settings), observed(seen), NOW);
+    expect(decision.desired).toBe(expected.desired);
+    expect(kinds(decision.actions)).toEqual(expected.actions);
+    if (expected.held) {
+      expect(decision.held).toMatch(expected.held);
+    }
   });
 });

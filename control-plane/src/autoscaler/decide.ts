@@ -16,6 +16,11 @@ export interface ObservedWorker {
   managed: boolean;
   /** When it was launched, while it boots (for the init timeout); null otherwise. */
   bootingSince: number | null;
+  /**
+   * Since when its health check has been failing without a break (load-balancing workers' `/ping`);
+   * null when it passes or nothing checks it.
+   */
+  unhealthySince: number | null;
 }
 
 /** What the autoscaler knows about an endpoint at one instant. */
@@ -31,17 +36,27 @@ export interface Observed {
   backoff: { until: number; reason: string } | undefined;
   /** How long a launched worker may boot before it is given up on (RunPod's init timeout). */
   initTimeoutMs: number;
+  /**
+   * How long a worker's health check may keep failing before the worker is stopped and replaced;
+   * undefined: never (nothing checks the endpoint's workers).
+   */
+  unhealthyTimeoutMs: number | undefined;
 }
 
 /** One thing to do. */
 export type ScalingAction =
   | { kind: "start"; reason: string }
   | { kind: "resume"; workerId: string; reason: string }
-  | { kind: "stop"; workerId: string; reason: string }
+  | { kind: "stop"; workerId: string; reason: string; replaced?: true }
   | { kind: "pause"; workerId: string; reason: string }
   | { kind: "drain"; workerId: string; reason: string }
   /** Stop a worker that did not become ready within the init timeout: a failed start, with back-off. */
-  | { kind: "abandon"; workerId: string; reason: string };
+  | { kind: "abandon"; workerId: string; reason: string }
+  /**
+   * Stop counting an external worker that never asked for a job within the init timeout of its
+   * registration (it cannot be stopped from here): it shows as UNHEALTHY until it does ask.
+   */
+  | { kind: "disregard"; workerId: string; reason: string };
 
 /** The decision for an endpoint: what to do, and the figures it was made from. */
 export interface ScalingDecision {
@@ -67,13 +82,20 @@ const CAPACITY_PHASES: ReadonlySet<ObservedWorker["phase"]> = new Set(["booting"
  * - While a crash back-off runs, nothing starts.
  * - A managed worker still booting after the init timeout is abandoned (a failed start); nothing starts
  *   in that decision, so that the back-off the failure sets governs the next attempt.
+ * - A managed worker whose health check has failed for `unhealthyTimeoutMs` is stopped; it no longer
+ *   counts as capacity from its first failure, so its replacement may already be starting.
+ * - An external worker registered longer than the init timeout ago that never asked for a job is
+ *   disregarded: it no longer counts as capacity, so the autoscaler may start workers in its place (an
+ *   external worker that never connects would otherwise hold scale-from-zero back forever).
  */
 export function decide(endpoint: EndpointRecord, observed: Observed, now: number): ScalingDecision {
-  const abandoned = observed.workers.filter(
-    (w) =>
-      w.managed && w.phase === "booting" && w.bootingSince !== null && now - w.bootingSince >= observed.initTimeoutMs,
+  const overdue = (w: ObservedWorker) =>
+    w.phase === "booting" && w.bootingSince !== null && now - w.bootingSince >= observed.initTimeoutMs;
+  const abandoned = observed.workers.filter((w) => w.managed && overdue(w));
+  const disregarded = observed.workers.filter((w) => !w.managed && overdue(w));
+  const capacity = observed.workers.filter(
+    (w) => CAPACITY_PHASES.has(w.phase) && !abandoned.includes(w) && !disregarded.includes(w),
   );
-  const capacity = observed.workers.filter((w) => CAPACITY_PHASES.has(w.phase) && !abandoned.includes(w));
   const current = capacity.length;
   let wanted: number;
   if (endpoint.scalerType === "REQUEST_COUNT") {
@@ -92,11 +114,36 @@ export function decide(endpoint: EndpointRecord, observed: Observed, now: number
     wanted = Math.min(current, observed.queuedNormal + observed.inProgress);
   }
   const desired = Math.min(endpoint.workersMax, Math.max(endpoint.workersMin, wanted));
-  const actions: ScalingAction[] = abandoned.map((w) => ({
-    kind: "abandon",
-    workerId: w.id,
-    reason: `did not become ready within ${Math.round(observed.initTimeoutMs / 1000)} s of its start (init timeout)`,
-  }));
+  const initTimeoutS = Math.round(observed.initTimeoutMs / 1000);
+  const actions: ScalingAction[] = [
+    ...abandoned.map(
+      (w): ScalingAction => ({
+        kind: "abandon",
+        workerId: w.id,
+        reason: `did not become ready within ${initTimeoutS} s of its start (init timeout)`,
+      }),
+    ),
+    ...disregarded.map(
+      (w): ScalingAction => ({
+        kind: "disregard",
+        workerId: w.id,
+        reason: `external worker did not ask for a job within ${initTimeoutS} s of its registration (init timeout); not counted until it does`,
+      }),
+    ),
+  ];
+  if (observed.unhealthyTimeoutMs !== undefined) {
+    const limit = observed.unhealthyTimeoutMs;
+    for (const w of observed.workers) {
+      if (w.managed && w.phase === "unhealthy" && w.unhealthySince !== null && now - w.unhealthySince >= limit) {
+        actions.push({
+          kind: "stop",
+          workerId: w.id,
+          reason: `failed its health check for ${Math.round((now - w.unhealthySince) / 1000)} s (limit ${Math.round(limit / 1000)} s); replaced`,
+          replaced: true,
+        });
+      }
+    }
+  }
   let held: string | undefined;
   const inputs = {
     scalerType: endpoint.scalerType,

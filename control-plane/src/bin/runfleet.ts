@@ -1,13 +1,14 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --disable-warning=ExperimentalWarning
 // A young generation of 4 MB keeps the resident memory of a busy control plane low (about 220 MB with
 // 100,000 queued jobs instead of 350 MB) for a few percent of throughput.
-import { describeFailure, EXIT } from "../cli/cli-errors.js";
+import { describeFailure, EXIT, RemoteExit } from "../cli/cli-errors.js";
 import type { CliOutput } from "../cli/cli-output.js";
 import { DEV_USAGE, devCommand } from "../cli/dev-command.js";
 import { ENDPOINTS_USAGE, endpointsCommand } from "../cli/endpoints-command.js";
 import { JOBS_USAGE, jobsCommand } from "../cli/jobs-command.js";
 import { KEYS_USAGE, keysCommand } from "../cli/keys-command.js";
 import { RUN_USAGE, runCommand } from "../cli/run-command.js";
+import { SIMULATE_USAGE, simulateCommand } from "../cli/simulate-command.js";
 import { TEMPLATES_USAGE, templatesCommand } from "../cli/templates-command.js";
 import { WORKERS_USAGE, workersCommand } from "../cli/workers-command.js";
 import { ConfigError, readConfig } from "../config/config.js";
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   workers: { run: workersCommand, usage: WORKERS_USAGE },
   keys: { run: keysCommand, usage: KEYS_USAGE },
   dev: { run: devCommand, usage: DEV_USAGE },
+  simulate: { run: simulateCommand, usage: SIMULATE_USAGE },
 };
 
 /**
@@ -58,6 +60,9 @@ async function main(argv: string[]): Promise<number> {
     await entry.run(rest, process.env, output);
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof RemoteExit) {
+      return error.exitCode;
+    }
     const { message, exitCode } = describeFailure(error);
     process.stderr.write(`runfleet ${command}: ${message}\n`);
     return exitCode;
@@ -69,12 +74,13 @@ const USAGE = `Usage: runfleet <command> [flags]        (runfleet <command> --he
 Commands:
   serve      Start the control plane (default).
   endpoints  ls | get | create | update | rm: manage endpoints (flags or a YAML/JSON file).
-  templates  ls | get | create | rm: what workers run (a command, an image).
+  templates  ls | get | create | update | rm: what workers run (a command, an image).
   run        Send a job to an endpoint and wait for its result (--async: print its id).
   jobs       ls | status | cancel | retry: an endpoint's jobs.
-  workers    ls | logs | drain | stop: an endpoint's workers.
+  workers    ls | logs | exec | shell | drain | stop: an endpoint's workers, and commands inside them.
   keys       create | ls | revoke: API keys.
   dev        Run a handler file under a private local control plane.
+  simulate   Replay a trace (or an endpoint's history) against autoscaling settings: delay, cold starts, cost.
 
 The commands that talk to a control plane take --base-url / RUNFLEET_BASE_URL and --api-key /
 RUNFLEET_API_KEY, or a profile of ~/.config/runfleet/config.json; --json prints JSON for scripts.
@@ -87,11 +93,21 @@ serve flags (or RUNFLEET_* environment variables):
   --data-dir (RUNFLEET_DATA_DIR)     store and logs               [./.runfleet]
   --admin-key (RUNFLEET_ADMIN_KEY)   admin key to accept          [generated on first start]
   --log-level (RUNFLEET_LOG_LEVEL)   fatal|error|warn|info|debug  [info]
-  --driver (RUNFLEET_DRIVER)         process|docker               [process]
+  --driver (RUNFLEET_DRIVER)         process|docker|kubernetes    [process]
   --docker-host (DOCKER_HOST)        Docker Engine address        [unix:///var/run/docker.sock]
   --docker-network (RUNFLEET_DOCKER_NETWORK)      container network  [host]
   --docker-auth-file (RUNFLEET_DOCKER_AUTH_FILE)  registry logins, as ~/.docker/config.json
+  --kubeconfig (KUBECONFIG)          cluster of the kubernetes driver  [in-cluster, else ~/.kube/config]
+  --kubernetes-namespace (RUNFLEET_KUBERNETES_NAMESPACE)  worker pods' namespace  [default]
+  --kubernetes-gpu-label (RUNFLEET_KUBERNETES_GPU_LABEL)  node label gpuTypeIds select  [nvidia.com/gpu.product]
   --public-url (RUNFLEET_PUBLIC_URL) URL workers use to reach it  [http://host:port]
+  --database-url (RUNFLEET_DATABASE_URL)  postgres://... instead of SQLite (needs --secret-key)  [none]
+  --secret-key (RUNFLEET_SECRET_KEY)      encrypts secrets at rest  [generated in the data dir]
+  --ssh-port (RUNFLEET_SSH_PORT)          SSH gateway into workers  [none]
+  --lb-port-range (RUNFLEET_LB_PORT_RANGE)  ports of load-balancing workers  [20000-20999]
+  --lb-domain (RUNFLEET_LB_DOMAIN)        route {endpointId}.<domain> by Host  [none]
+  --worker-orphan-timeout-ms (RUNFLEET_WORKER_ORPHAN_TIMEOUT_MS)  workers end without it  [300000]
+Every other setting has a flag and a variable too: see "Configuration" in the README.
 `;
 
 async function serve(args: string[]): Promise<number> {
@@ -151,6 +167,7 @@ function printBanner(
     `Runfleet control plane listening on ${url}`,
     `  data directory: ${dataDir}`,
     `  API reference:  ${url}/docs`,
+    `  web console:    ${url}/console/`,
   ];
   if (adminKey.kind === "created") {
     lines.push("", `Admin key (shown only this once, store it now):`, `  ${adminKey.secret}`);

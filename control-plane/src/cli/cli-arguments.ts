@@ -92,3 +92,13 @@ export function assignDefined<T extends object>(into: T, from: Partial<T>): T {
   }
   return into;
 }
+
+/** `30m`, `6h`, `24h`, `2d`, `90s` as ms; a usage error naming --window otherwise. */
+export function durationFlag(flag: string, value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(value.trim());
+  if (!match) {
+    throw usageError(`${flag} must be a duration like 90s, 30m, 24h or 2d, got "${value}"`);
+  }
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "s" | "m" | "h" | "d"];
+  return Number(match[1]) * unit;
+}

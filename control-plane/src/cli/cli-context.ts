@@ -55,6 +55,8 @@ export interface CommandContext<V> {
   client: () => Runfleet;
   /** The control plane's URL in use. */
   baseUrl: () => string;
+  /** The API key in use, if any (for connections the SDK does not make: the WebSocket shell). */
+  apiKey: () => string | undefined;
 }
 
 /** Where the profile file is: `RUNFLEET_CONFIG`, else under the XDG config directory. */
@@ -143,6 +145,7 @@ export function parseCommand<O extends ParseArgsConfig["options"]>(
     json: values.json === true,
     output,
     baseUrl: () => connect().baseUrl,
+    apiKey: () => connect().apiKey,
     client: () => {
       if (client === undefined) {
         const { baseUrl, apiKey } = connect();

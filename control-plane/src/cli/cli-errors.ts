@@ -45,6 +45,17 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * Ends `runfleet` with a remote command's own exit status (`runfleet workers exec`, `shell`), which is
+ * not one of {@link EXIT}'s: scripts see the command's status as if it had run here.
+ */
+export class RemoteExit extends Error {
+  override readonly name = "RemoteExit";
+  constructor(readonly exitCode: number) {
+    super(`the remote command exited with ${exitCode}`);
+  }
+}
+
 /** Bad usage: exit 2 with the message (and the command's usage, when given). */
 export function usageError(message: string, usage?: string): CliError {
   return new CliError(usage ? `${message}\n\n${usage}` : message, EXIT.usage);

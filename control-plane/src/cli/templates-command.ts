@@ -1,4 +1,4 @@
-import type { components } from "@runfleet/sdk";
+import { type components, RESETTABLE_TEMPLATE_SETTINGS } from "@runfleet/sdk";
 import { assignDefined, envFlags, specFile } from "./cli-arguments.js";
 import { COMMON_USAGE, parseCommand } from "./cli-context.js";
 import { usageError } from "./cli-errors.js";
@@ -11,14 +11,19 @@ export const TEMPLATES_USAGE = `Usage:
   runfleet templates ls
   runfleet templates get <templateId>
   runfleet templates create [--file spec.yaml] --name NAME [--image IMAGE] [--command ARG ...] [--env KEY=VALUE ...]
+  runfleet templates update <templateId> [--file spec.yaml] [--name NAME] [--image IMAGE] [--command ARG ...]
+                            [--env KEY=VALUE ...] [--reset SETTING ...]
   runfleet templates rm <templateId>
 
 A template is what a worker runs: a command (the process driver runs it on this host), an image, or
 both. --command is repeatable, one argument each: --command node --command worker.js
+--file holds any template field in the API's names (containerDiskInGb, volumeMounts,
+containerRegistryAuthId, ...); flags win. --reset (repeatable) returns a setting to its default:
+${RESETTABLE_TEMPLATE_SETTINGS.join(", ")}.
 
 ${COMMON_USAGE}`;
 
-/** `runfleet templates ls|get|create|rm`. */
+/** `runfleet templates ls|get|create|update|rm`. */
 export async function templatesCommand(args: string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<void> {
   const context = parseCommand(
     args,
@@ -28,6 +33,7 @@ export async function templatesCommand(args: string[], env: NodeJS.ProcessEnv, o
       image: { type: "string" },
       command: { type: "string", multiple: true },
       env: { type: "string", multiple: true },
+      reset: { type: "string", multiple: true },
     },
     TEMPLATES_USAGE,
     env,
@@ -71,6 +77,23 @@ export async function templatesCommand(args: string[], env: NodeJS.ProcessEnv, o
       output.out(context.json ? json(created) : `created template ${created.id} (${created.name})\n`);
       return;
     }
+    case "update": {
+      const id = need(templateId);
+      const base = (v.file ? specFile("--file", v.file) : {}) as Schemas["TemplateUpdate"];
+      const changes = assignDefined(base, {
+        name: v.name,
+        imageName: v.image,
+        command: v.command,
+        env: envFlags(v.env),
+        reset: resetFlags(v.reset, base.reset),
+      });
+      if (Object.keys(changes).length === 0) {
+        throw usageError("templates update needs at least one setting to change or --reset", TEMPLATES_USAGE);
+      }
+      const updated = await context.client().templates.update(id, changes);
+      output.out(context.json ? json(updated) : fields(updated));
+      return;
+    }
     case "rm": {
       const id = need(templateId);
       await context.client().templates.delete(id);
@@ -80,6 +103,25 @@ export async function templatesCommand(args: string[], env: NodeJS.ProcessEnv, o
     default:
       throw usageError(action ? `unknown action "${action}"` : "missing action", TEMPLATES_USAGE);
   }
+}
+
+/** `--reset`, checked here so that a typo is named before anything is sent; added to the file's list. */
+function resetFlags(
+  values: string[] | undefined,
+  fromFile: Schemas["ResettableTemplateSetting"][] | undefined,
+): Schemas["ResettableTemplateSetting"][] | undefined {
+  if (values === undefined || values.length === 0) {
+    return undefined;
+  }
+  for (const value of values) {
+    if (!(RESETTABLE_TEMPLATE_SETTINGS as readonly string[]).includes(value)) {
+      throw usageError(
+        `--reset takes one of ${RESETTABLE_TEMPLATE_SETTINGS.join(", ")}, not "${value}"`,
+        TEMPLATES_USAGE,
+      );
+    }
+  }
+  return [...(fromFile ?? []), ...(values as Schemas["ResettableTemplateSetting"][])];
 }
 
 function need(value: string | undefined): string {

@@ -35,13 +35,66 @@ describe("readConfig", () => {
     expect(() => readConfig(["--store-sync", "always"], {}, "/srv")).toThrow(/--store-sync \(RUNFLEET_STORE_SYNC\)/);
   });
 
+  it("uses the embedded store unless a database URL is given, which needs a shared secret key", () => {
+    const embedded = readConfig([], {}, "/srv");
+    expect(embedded.databaseUrl).toBeUndefined();
+    expect(embedded.databaseSchema).toBe("public");
+    const secretKey = "k".repeat(32);
+    const config = readConfig(
+      ["--database-url", "postgres://runfleet@127.0.0.1:5432/runfleet"],
+      { RUNFLEET_SECRET_KEY: secretKey, RUNFLEET_DATABASE_POOL_SIZE: "20" },
+      "/srv",
+    );
+    expect(config).toMatchObject({
+      databaseUrl: "postgres://runfleet@127.0.0.1:5432/runfleet",
+      databasePoolSize: 20,
+      databaseConnectTimeoutMs: 10_000,
+    });
+    expect(() =>
+      readConfig([], { RUNFLEET_DATABASE_URL: "mysql://x/y", RUNFLEET_SECRET_KEY: secretKey }, "/srv"),
+    ).toThrow(/--database-url \(RUNFLEET_DATABASE_URL\): must be a postgres:\/\/ URL/);
+    expect(() => readConfig([], { RUNFLEET_DATABASE_URL: "postgres://h/db" }, "/srv")).toThrow(
+      /--secret-key \(RUNFLEET_SECRET_KEY\): is required with --database-url/,
+    );
+    expect(() =>
+      readConfig(
+        ["--database-schema", "Bad-Name"],
+        { RUNFLEET_DATABASE_URL: "postgres://h/db", RUNFLEET_SECRET_KEY: secretKey },
+        "/srv",
+      ),
+    ).toThrow(/--database-schema/);
+  });
+
   it("refuses an unknown flag", () => {
     expect(() => readConfig(["--prot", "1"], {}, "/srv")).toThrow(/--prot/);
   });
 
-  it("refuses a driver that is not built", () => {
-    expect(() => readConfig(["--driver", "kubernetes"], {}, "/srv")).toThrow(
-      /--driver \(RUNFLEET_DRIVER\): must be process or docker/,
+  it("refuses a driver that does not exist", () => {
+    expect(() => readConfig(["--driver", "nomad"], {}, "/srv")).toThrow(
+      /--driver \(RUNFLEET_DRIVER\): must be process, docker or kubernetes/,
+    );
+  });
+
+  it("takes the kubernetes driver's kubeconfig from KUBECONFIG, and its settings from RUNFLEET_KUBERNETES_*", () => {
+    const config = readConfig(
+      ["--driver", "kubernetes", "--kubernetes-namespace", "gpu-workers"],
+      {
+        KUBECONFIG: "/etc/kube/config",
+        RUNFLEET_KUBERNETES_IMAGE_PULL_SECRETS: "regcred, other",
+        RUNFLEET_KUBERNETES_HOST_NETWORK: "false",
+      },
+      "/srv",
+    );
+    expect(config).toMatchObject({
+      driver: "kubernetes",
+      kubeconfig: "/etc/kube/config",
+      kubernetesNamespace: "gpu-workers",
+      kubernetesGpuLabel: "nvidia.com/gpu.product",
+      kubernetesImagePullSecrets: ["regcred", "other"],
+      kubernetesHostNetwork: false,
+    });
+    expect(() => readConfig(["--kubernetes-namespace", "Bad_Name"], {}, "/srv")).toThrow(
+      /--kubernetes-namespace \(RUNFLEET_KUBERNETES_NAMESPACE\): must be a Kubernetes namespace name/,
     );
   });
 

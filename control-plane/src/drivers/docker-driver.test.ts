@@ -16,8 +16,13 @@ const base: WorkerSpec = {
   image: "runfleet/echo-worker:dev",
   env: { RUNPOD_POD_ID: "wk_1" },
   gpuIds: [],
+  gpuCount: 0,
+  gpuTypeIds: [],
   cpuLimit: null,
   memoryLimitMb: null,
+  containerDiskInGb: null,
+  volumeMounts: [],
+  registryCredentials: null,
   ports: [],
 };
 const settings = { instanceId: "cp_1", networkMode: "host", startedAt: 1_700_000_000_000 };
@@ -75,9 +80,42 @@ describe("containerSpec", () => {
       { "8000/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
     ],
     ["the network mode", {}, "runfleet-net", (s) => s.HostConfig?.NetworkMode, "runfleet-net"],
+    ["the container disk size", { containerDiskInGb: 20 }, "host", (s) => s.HostConfig?.StorageOpt, { size: "20G" }],
+    ["no disk size when none is set", {}, "host", (s) => s.HostConfig?.StorageOpt, undefined],
+    [
+      "a named volume as the engine's runfleet-<name> volume, labelled",
+      { volumeMounts: [{ type: "volume", name: "hf-cache", mountPath: "/runpod-volume" }] },
+      "host",
+      (s) => s.HostConfig?.Mounts,
+      [
+        {
+          Type: "volume",
+          Source: "runfleet-hf-cache",
+          Target: "/runpod-volume",
+          ReadOnly: false,
+          VolumeOptions: {
+            NoCopy: false,
+            Labels: { [DOCKER_LABELS.volume]: "hf-cache" },
+            DriverConfig: { Name: "local", Options: {} },
+          },
+        },
+      ],
+    ],
+    [
+      "a host directory as a bind mount, read-only when asked",
+      { volumeMounts: [{ type: "hostPath", hostPath: "/srv/models", mountPath: "/models", readOnly: true }] },
+      "host",
+      (s) => s.HostConfig?.Mounts,
+      [{ Type: "bind", Source: "/srv/models", Target: "/models", ReadOnly: true }],
+    ],
   ];
   it.each(cases)("sets %s", (_name, patch, networkMode, pick, want) => {
     expect(pick(containerSpec({ ...base, ...patch }, { ...settings, networkMode }))).toEqual(want);
+  });
+
+  it("leaves the disk size out when the engine has said it cannot enforce one", () => {
+    const spec = containerSpec({ ...base, containerDiskInGb: 20 }, { ...settings, limitDisk: false });
+    expect(spec.HostConfig?.StorageOpt).toBeUndefined();
   });
 });
 

@@ -1,5 +1,15 @@
 import Docker from "dockerode";
-import type { DriverWorker, WorkerDriver, WorkerExit, WorkerLogLine, WorkerSpec } from "./worker-driver.js";
+import { startDockerSession } from "./docker-exec.js";
+import type {
+  DriverWorker,
+  ExecOptions,
+  ExecSession,
+  VolumeMount,
+  WorkerDriver,
+  WorkerExit,
+  WorkerLogLine,
+  WorkerSpec,
+} from "./worker-driver.js";
 
 /** Labels that mark a container as a Runfleet worker, and whose. */
 export const DOCKER_LABELS = {
@@ -11,6 +21,8 @@ export const DOCKER_LABELS = {
   worker: "org.runfleet.worker",
   /** When the worker was started, in ms since the epoch (the engine's own `Created` has seconds only). */
   startedAt: "org.runfleet.started-at",
+  /** On a named volume the engine created for a template's volume mount: the mount's name. */
+  volume: "org.runfleet.volume",
 } as const;
 
 /** A user name and password for one registry, as `docker login` stores them. */
@@ -38,6 +50,11 @@ export interface DockerDriverOptions {
   registryAuth?: Readonly<Record<string, RegistryCredentials>> | undefined;
   /** Log lines kept per ended worker (its container is removed), for the workers API. @defaultValue 200 */
   keptLogLines?: number | undefined;
+  /**
+   * Told what the driver had to leave out of a worker's container (once per cause), such as a disk size
+   * the engine cannot enforce. @defaultValue nothing is reported
+   */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** The engine address used when neither the options nor `DOCKER_HOST` name one. */
@@ -60,6 +77,8 @@ interface Ended {
  */
 export class DockerDriver implements WorkerDriver {
   readonly kind = "docker" as const;
+  readonly canPause = true;
+  readonly schedulesGpus = false;
   /** The engine address in use, for messages. */
   readonly host: string;
   private readonly docker: Docker;
@@ -67,6 +86,12 @@ export class DockerDriver implements WorkerDriver {
   private readonly networkMode: string;
   private readonly registryAuth: Readonly<Record<string, RegistryCredentials>>;
   private readonly keptLogLines: number;
+  private readonly onWarning: (message: string) => void;
+  /**
+   * Why the engine cannot limit a container's disk (`containerDiskInGb`), once it said so: its storage
+   * driver cannot (overlay2 needs xfs with `pquota`). Workers then run without a limit.
+   */
+  private diskLimitUnsupported: string | undefined;
   private readonly listeners: ((exit: WorkerExit) => void)[] = [];
   private readonly ending = new Map<string, Promise<void>>();
   private readonly ended = new Map<string, Ended>();
@@ -82,6 +107,7 @@ export class DockerDriver implements WorkerDriver {
     this.networkMode = options.networkMode ?? "host";
     this.registryAuth = options.registryAuth ?? {};
     this.keptLogLines = options.keptLogLines ?? 200;
+    this.onWarning = options.onWarning ?? (() => undefined);
   }
 
   /**
@@ -107,13 +133,11 @@ export class DockerDriver implements WorkerDriver {
     if (!spec.image) {
       throw new Error("the template has no imageName: the docker driver runs the template's image");
     }
-    await this.ensureImage(spec.image);
+    await this.ensureImage(spec.image, spec.registryCredentials);
     const startedAt = Date.now();
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer(
-        containerSpec(spec, { instanceId: this.instanceId, networkMode: this.networkMode, startedAt }),
-      );
+      container = await this.createContainer(spec, startedAt);
     } catch (error) {
       throw new Error(`cannot create a container from image ${spec.image}: ${engineMessage(error)}`, { cause: error });
     }
@@ -126,7 +150,40 @@ export class DockerDriver implements WorkerDriver {
     return { workerId: spec.workerId, endpointId: spec.endpointId, state: "running", exit: null, startedAt };
   }
 
-  async stop(workerId: string, graceMs: number): Promise<void> {
+  /**
+   * Creates the worker's container. A disk size the engine refuses because its storage driver cannot
+   * enforce one (`--storage-opt is supported only for overlay over xfs with 'pquota' mount option`) is
+   * dropped, for this and every later worker, with one warning: the worker runs without the limit rather
+   * than not at all, as a RunPod template always names a disk size.
+   */
+  private async createContainer(spec: WorkerSpec, startedAt: number): Promise<Docker.Container> {
+    const settings = {
+      instanceId: this.instanceId,
+      networkMode: this.networkMode,
+      startedAt,
+      limitDisk: this.diskLimitUnsupported === undefined,
+    };
+    try {
+      return await this.docker.createContainer(containerSpec(spec, settings));
+    } catch (error) {
+      const message = engineMessage(error);
+      if (!settings.limitDisk || spec.containerDiskInGb === null || !/storage-opt|storage option/i.test(message)) {
+        throw error;
+      }
+      this.diskLimitUnsupported = message;
+      this.onWarning(
+        `containerDiskInGb is not enforced: the Docker engine at ${this.host} cannot limit a container's disk (${message})`,
+      );
+      return await this.docker.createContainer(containerSpec(spec, { ...settings, limitDisk: false }));
+    }
+  }
+
+  /** Why container disk sizes are not enforced, once the engine has said so; else `undefined`. */
+  get diskLimitRefusal(): string | undefined {
+    return this.diskLimitUnsupported;
+  }
+
+  async stop(workerId: string, graceMs: number, onSignalled?: () => void): Promise<void> {
     const container = this.docker.getContainer(containerName(workerId));
     let info: Docker.ContainerInspectInfo;
     try {
@@ -146,6 +203,7 @@ export class DockerDriver implements WorkerDriver {
       }
       const waited = container.wait() as Promise<{ StatusCode: number }>;
       await container.kill({ signal: "SIGTERM" }).catch(() => undefined);
+      onSignalled?.();
       // `docker stop` counts its grace period in whole seconds; this one is in ms.
       const timer = setTimeout(() => void container.kill({ signal: "SIGKILL" }).catch(() => undefined), graceMs);
       exit = await waited.then((result) => result.StatusCode).catch(() => null);
@@ -175,11 +233,29 @@ export class DockerDriver implements WorkerDriver {
    * while no control plane watched) are listed as exited and removed.
    */
   async list(): Promise<DriverWorker[]> {
+    const workers = await this.containers();
+    for (const { worker, containerId } of workers) {
+      if (worker.state === "exited") {
+        await this.docker
+          .getContainer(containerId)
+          .remove({ force: true })
+          .catch(() => undefined);
+      }
+    }
+    return workers.map(({ worker }) => worker);
+  }
+
+  async inventory(): Promise<DriverWorker[]> {
+    return (await this.containers()).map(({ worker }) => worker);
+  }
+
+  /** This control plane's containers (but those being ended), as workers; reads only. */
+  private async containers(): Promise<{ worker: DriverWorker; containerId: string }[]> {
     const containers = await this.docker.listContainers({
       all: true,
       filters: { label: [`${DOCKER_LABELS.instance}=${this.instanceId}`] },
     });
-    const workers: DriverWorker[] = [];
+    const workers: { worker: DriverWorker; containerId: string }[] = [];
     for (const container of containers) {
       const workerId = container.Labels[DOCKER_LABELS.worker];
       if (workerId === undefined || this.ending.has(workerId)) {
@@ -187,18 +263,15 @@ export class DockerDriver implements WorkerDriver {
       }
       const state = STATE_OF_CONTAINER[container.State] ?? "exited";
       workers.push({
-        workerId,
-        endpointId: container.Labels[DOCKER_LABELS.endpoint] ?? "",
-        state,
-        exit: state === "exited" ? exitCodeOf(container.Status) : null,
-        startedAt: Number(container.Labels[DOCKER_LABELS.startedAt] ?? container.Created * 1000),
+        containerId: container.Id,
+        worker: {
+          workerId,
+          endpointId: container.Labels[DOCKER_LABELS.endpoint] ?? "",
+          state,
+          exit: state === "exited" ? exitCodeOf(container.Status) : null,
+          startedAt: Number(container.Labels[DOCKER_LABELS.startedAt] ?? container.Created * 1000),
+        },
       });
-      if (state === "exited") {
-        await this.docker
-          .getContainer(container.Id)
-          .remove({ force: true })
-          .catch(() => undefined);
-      }
     }
     return workers;
   }
@@ -252,6 +325,30 @@ export class DockerDriver implements WorkerDriver {
     } finally {
       signal.removeEventListener("abort", destroy);
       destroy();
+    }
+  }
+
+  /**
+   * Runs a command in the worker's container through the engine's exec: the container's environment,
+   * working directory and user, attached to the command's stdin, on a terminal when asked.
+   */
+  async exec(workerId: string, options: ExecOptions): Promise<ExecSession> {
+    const container = this.docker.getContainer(containerName(workerId));
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await container.inspect();
+    } catch (error) {
+      throw new Error(`worker ${workerId} has no container: ${engineMessage(error)}`, { cause: error });
+    }
+    if (!info.State.Running || info.State.Paused) {
+      throw new Error(`worker ${workerId} is not running (its container is ${info.State.Status})`);
+    }
+    try {
+      return await startDockerSession(container, options);
+    } catch (error) {
+      throw new Error(`the engine refused to run a command in worker ${workerId}: ${engineMessage(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -396,8 +493,11 @@ export class DockerDriver implements WorkerDriver {
     return parseLogFrames(output).slice(-tail);
   }
 
-  /** Pulls the image unless the engine has it, with the credentials of its registry when configured. */
-  private async ensureImage(image: string): Promise<void> {
+  /**
+   * Pulls the image unless the engine has it (Docker's "if not present"), with the template's credentials,
+   * else those configured for its registry.
+   */
+  private async ensureImage(image: string, templateCredentials: RegistryCredentials | null): Promise<void> {
     try {
       await this.docker.getImage(image).inspect();
       return;
@@ -406,17 +506,19 @@ export class DockerDriver implements WorkerDriver {
         throw new Error(`cannot inspect image ${image}: ${engineMessage(error)}`, { cause: error });
       }
     }
-    let pull = this.pulls.get(image);
+    const credentials = templateCredentials ?? this.registryAuth[registryOf(image)];
+    // Pulls of one image with the same credentials are shared; other credentials try for themselves.
+    const key = `${image}\u0000${credentials?.username ?? ""}\u0000${credentials?.password ?? ""}`;
+    let pull = this.pulls.get(key);
     if (!pull) {
-      pull = this.pull(image).finally(() => this.pulls.delete(image));
-      this.pulls.set(image, pull);
+      pull = this.pull(image, credentials).finally(() => this.pulls.delete(key));
+      this.pulls.set(key, pull);
     }
     await pull;
   }
 
-  private async pull(image: string): Promise<void> {
+  private async pull(image: string, credentials: RegistryCredentials | undefined): Promise<void> {
     const registry = registryOf(image);
-    const credentials = this.registryAuth[registry];
     const authconfig = credentials && { ...credentials, serveraddress: registry };
     try {
       const stream = await this.docker.pull(image, authconfig ? { authconfig } : {});
@@ -440,6 +542,8 @@ export interface ContainerSettings {
   networkMode: string;
   /** When the worker is started, in ms since the epoch (a label). */
   startedAt: number;
+  /** Whether to ask the engine to limit the container's disk (`containerDiskInGb`). @defaultValue true */
+  limitDisk?: boolean;
 }
 
 /**
@@ -464,6 +568,12 @@ export function containerSpec(spec: WorkerSpec, settings: ContainerSettings): Do
   if (spec.memoryLimitMb !== null) {
     host.Memory = spec.memoryLimitMb * 1024 * 1024;
   }
+  if (spec.containerDiskInGb !== null && settings.limitDisk !== false) {
+    host.StorageOpt = { size: `${spec.containerDiskInGb}G` };
+  }
+  if (spec.volumeMounts.length > 0) {
+    host.Mounts = spec.volumeMounts.map(engineMount);
+  }
   if (spec.gpuIds.length > 0) {
     host.DeviceRequests = [{ Driver: "nvidia", DeviceIDs: spec.gpuIds, Capabilities: [["gpu"]] }];
   }
@@ -485,6 +595,32 @@ export function containerSpec(spec: WorkerSpec, settings: ContainerSettings): Do
     ExposedPorts: exposed.length > 0 ? Object.fromEntries(exposed.map((port) => [port, {}])) : undefined,
     HostConfig: host,
   };
+}
+
+/** The prefix of the Docker volume behind a named volume mount, so that Runfleet's volumes are told apart. */
+export const VOLUME_PREFIX = "runfleet-";
+
+/**
+ * A template's volume mount as the engine takes it: a named volume (`runfleet-<name>`, created by the
+ * engine on first use and labelled as Runfleet's) or a bind mount of a host directory.
+ */
+function engineMount(mount: VolumeMount): Docker.MountSettings {
+  const readOnly = mount.readOnly ?? false;
+  if (mount.type === "volume") {
+    return {
+      Type: "volume",
+      Source: `${VOLUME_PREFIX}${mount.name}`,
+      Target: mount.mountPath,
+      ReadOnly: readOnly,
+      // The engine's defaults (local driver, image content copied into a new volume), plus a label.
+      VolumeOptions: {
+        NoCopy: false,
+        Labels: { [DOCKER_LABELS.volume]: mount.name },
+        DriverConfig: { Name: "local", Options: {} },
+      },
+    };
+  }
+  return { Type: "bind", Source: mount.hostPath, Target: mount.mountPath, ReadOnly: readOnly };
 }
 
 /** The registry an image reference pulls from, as credentials are keyed (`docker.io` for Docker Hub). */

@@ -3,6 +3,7 @@ import type { ControlPlaneConfig } from "../config/config.js";
 import type { Logger } from "../logging/logger.js";
 import type { EndpointRecord } from "../store/records.js";
 import { DockerDriver, parseDockerAuths, type RegistryCredentials } from "./docker-driver.js";
+import { KubernetesDriver } from "./kubernetes-driver.js";
 import { ProcessDriver } from "./process-driver.js";
 import type { WorkerDriver } from "./worker-driver.js";
 
@@ -19,9 +20,10 @@ export interface DriverSet {
 }
 
 /**
- * Sets up the process driver, always, and the docker driver when it is the default (then an absent
- * engine is a start-up error that says what to start) or when an engine answers anyway (then endpoints
- * may choose it).
+ * Sets up the process driver, always; the docker driver when it is the default (then an absent engine is
+ * a start-up error that says what to start) or when an engine answers anyway (then endpoints may choose
+ * it); and the kubernetes driver when it is the default (an unreachable cluster is then a start-up error)
+ * or when a kubeconfig is named or the control plane runs in a pod.
  */
 export async function createDriverSet(
   config: ControlPlaneConfig,
@@ -30,7 +32,12 @@ export async function createDriverSet(
 ): Promise<DriverSet> {
   // Read first: a bad credentials file is an error whichever driver is the default.
   const registryAuth = config.dockerAuthFile !== undefined ? readAuthFile(config.dockerAuthFile) : undefined;
-  const processDriver = new ProcessDriver({ stateDir: config.dataDir, cwd: process.cwd() });
+  const processDriver = new ProcessDriver({
+    stateDir: config.dataDir,
+    cwd: process.cwd(),
+    orphanTimeoutMs: config.workerOrphanTimeoutMs,
+    stopGraceMs: config.workerStopGraceMs,
+  });
   const byKind: Partial<Record<WorkerDriver["kind"], WorkerDriver>> = { process: processDriver };
   try {
     byKind.docker = await DockerDriver.connect({
@@ -38,6 +45,7 @@ export async function createDriverSet(
       instanceId,
       networkMode: config.dockerNetwork,
       registryAuth,
+      onWarning: (message) => logger.warn(message),
     });
   } catch (error) {
     if (config.driver === "docker") {
@@ -45,6 +53,25 @@ export async function createDriverSet(
       throw error;
     }
     logger.debug({ err: error }, "docker driver not available");
+  }
+  if (config.driver === "kubernetes" || config.kubeconfig !== undefined || process.env.KUBERNETES_SERVICE_HOST) {
+    try {
+      byKind.kubernetes = await KubernetesDriver.connect({
+        kubeconfig: config.kubeconfig,
+        context: config.kubernetesContext,
+        namespace: config.kubernetesNamespace,
+        instanceId,
+        hostNetwork: config.kubernetesHostNetwork,
+        gpuProductLabel: config.kubernetesGpuLabel,
+        imagePullSecrets: config.kubernetesImagePullSecrets,
+      });
+    } catch (error) {
+      if (config.driver === "kubernetes") {
+        await Promise.all(Object.values(byKind).map((driver) => driver.close()));
+        throw error;
+      }
+      logger.warn({ err: error }, "kubernetes driver not available");
+    }
   }
   const all = Object.values(byKind);
   return {

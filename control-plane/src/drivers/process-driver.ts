@@ -1,9 +1,30 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensurePrivateDir, openPrivateFile, PRIVATE_FILE_MODE, tightenPrivateDir } from "../util/private-files.js";
 import { sleep } from "../util/sleep.js";
-import { LogFileReader } from "./log-file.js";
-import type { DriverWorker, WorkerDriver, WorkerExit, WorkerLogLine, WorkerSpec } from "./worker-driver.js";
+import { growthPath, LogFileReader, LogGrowthRecorder } from "./log-file.js";
+import { OWNER_FILE, WATCHDOG_FILE } from "./orphan-watchdog.js";
+import { parseEnviron, startProcessSession } from "./process-exec.js";
+import {
+  identify,
+  isAlive,
+  kernelStartTime,
+  type ProcessIdentity,
+  processState,
+  readIdentity,
+  signalGroup,
+} from "./process-identity.js";
+import type {
+  DriverWorker,
+  ExecOptions,
+  ExecSession,
+  WorkerDriver,
+  WorkerExit,
+  WorkerLogLine,
+  WorkerSpec,
+} from "./worker-driver.js";
 
 /** Options of the process driver. */
 export interface ProcessDriverOptions {
@@ -15,7 +36,20 @@ export interface ProcessDriverOptions {
   pollIntervalMs?: number;
   /** How often a followed worker's log files are read for new lines. @defaultValue 200 */
   logPollIntervalMs?: number;
+  /** The Python interpreter that runs the pty relay of terminal sessions. @defaultValue "python3" */
+  python?: string;
+  /**
+   * How long workers go on once this control plane is gone (SIGKILLed, or stopped without stopping them)
+   * and no other has claimed them: then the orphan watchdog stops them (see orphan-watchdog.ts). The
+   * server passes `--worker-orphan-timeout-ms`. @defaultValue 0 (no watchdog: workers run until stopped)
+   */
+  orphanTimeoutMs?: number;
+  /** Time the orphan watchdog gives a worker between SIGTERM and SIGKILL. @defaultValue 10000 */
+  stopGraceMs?: number;
 }
+
+/** The watchdog's entry point, built next to this file's directory. */
+const WATCHDOG_SCRIPT = fileURLToPath(new URL("../bin/orphan-watchdog.js", import.meta.url));
 
 interface ProcessState {
   workerId: string;
@@ -31,6 +65,8 @@ interface Tracked {
   child: ChildProcess | undefined;
   paused: boolean;
   exit: number | string | null | undefined;
+  /** Watch its stdout and stderr while it runs, so that each line gets its own instant. */
+  recorders: LogGrowthRecorder[];
 }
 
 /**
@@ -41,18 +77,35 @@ interface Tracked {
  */
 export class ProcessDriver implements WorkerDriver {
   readonly kind = "process" as const;
+  readonly canPause = true;
+  readonly schedulesGpus = false;
   private readonly tracked = new Map<string, Tracked>();
   private readonly listeners: ((exit: WorkerExit) => void)[] = [];
   private readonly poller: NodeJS.Timeout;
   private readonly logDir: string;
   private readonly workerDir: string;
+  /** The orphan watchdog this driver started or found, once a worker needs one. */
+  private watchdog: ProcessIdentity | undefined;
 
   constructor(private readonly options: ProcessDriverOptions) {
     this.logDir = join(options.stateDir, "logs");
     this.workerDir = join(options.stateDir, "process-workers");
-    mkdirSync(this.logDir, { recursive: true });
-    mkdirSync(this.workerDir, { recursive: true });
+    // Worker logs and state hold job data: private to this user (also when left open by an older version).
+    ensurePrivateDir(this.logDir);
+    ensurePrivateDir(this.workerDir);
+    tightenPrivateDir(this.logDir);
+    tightenPrivateDir(this.workerDir);
+    if (this.orphanTimeoutMs > 0) {
+      // Claimed before adopting: a watchdog counting down for the workers of a dead control plane sees
+      // their new owner at its next check.
+      writeFileSync(join(this.workerDir, OWNER_FILE), JSON.stringify(identify(process.pid)), {
+        mode: PRIVATE_FILE_MODE,
+      });
+    }
     this.adopt();
+    if ([...this.tracked.values()].some((tracked) => tracked.exit === undefined)) {
+      this.ensureWatchdog();
+    }
     this.poller = setInterval(() => this.pollAdopted(), options.pollIntervalMs ?? 1000);
     this.poller.unref();
   }
@@ -62,8 +115,8 @@ export class ProcessDriver implements WorkerDriver {
       throw new Error("the template has no command: the process driver runs a command on this host");
     }
     const [file, ...args] = spec.command as [string, ...string[]];
-    const out = openSync(this.logPath(spec.workerId, "stdout"), "a");
-    const err = openSync(this.logPath(spec.workerId, "stderr"), "a");
+    const out = openPrivateFile(this.logPath(spec.workerId, "stdout"), "a");
+    const err = openPrivateFile(this.logPath(spec.workerId, "stderr"), "a");
     let child: ChildProcess;
     try {
       child = spawn(file, args, {
@@ -92,10 +145,17 @@ export class ProcessDriver implements WorkerDriver {
       kernelStart: kernelStartTime(pid),
       startedAt: Date.now(),
     };
-    writeFileSync(this.statePath(spec.workerId), JSON.stringify(state));
-    const tracked: Tracked = { state, child, paused: false, exit: undefined };
+    writeFileSync(this.statePath(spec.workerId), JSON.stringify(state), { mode: PRIVATE_FILE_MODE });
+    const tracked: Tracked = {
+      state,
+      child,
+      paused: false,
+      exit: undefined,
+      recorders: this.recordGrowth(spec.workerId),
+    };
     this.tracked.set(spec.workerId, tracked);
     child.once("exit", (code, signal) => this.exited(tracked, code ?? signal));
+    this.ensureWatchdog();
     return {
       workerId: spec.workerId,
       endpointId: spec.endpointId,
@@ -105,7 +165,7 @@ export class ProcessDriver implements WorkerDriver {
     };
   }
 
-  async stop(workerId: string, graceMs: number): Promise<void> {
+  async stop(workerId: string, graceMs: number, onSignalled?: () => void): Promise<void> {
     const tracked = this.tracked.get(workerId);
     if (!tracked || tracked.exit !== undefined) {
       return;
@@ -122,6 +182,7 @@ export class ProcessDriver implements WorkerDriver {
       signalGroup(tracked.state.pid, "SIGCONT");
     }
     signalGroup(tracked.state.pid, "SIGTERM");
+    onSignalled?.();
     const timer = setTimeout(() => signalGroup(tracked.state.pid, "SIGKILL"), graceMs);
     await gone;
     clearTimeout(timer);
@@ -144,6 +205,10 @@ export class ProcessDriver implements WorkerDriver {
     tracked.paused = false;
   }
 
+  async inventory(): Promise<DriverWorker[]> {
+    return (await this.list()).filter((worker) => worker.state !== "exited");
+  }
+
   async list(): Promise<DriverWorker[]> {
     return [...this.tracked.values()].map((tracked) => ({
       workerId: tracked.state.workerId,
@@ -155,15 +220,15 @@ export class ProcessDriver implements WorkerDriver {
   }
 
   async logs(workerId: string, tail: number): Promise<WorkerLogLine[]> {
-    return this.logReaders(workerId)
-      .flatMap((reader) => [...reader.readNew(), ...reader.flush()].slice(-tail))
-      .slice(-tail);
+    return inTimeOrder(
+      this.logReaders(workerId).map((reader) => [...reader.readNew(), ...reader.flush()].slice(-tail)),
+    ).slice(-tail);
   }
 
   async *followLogs(workerId: string, tail: number, signal: AbortSignal): AsyncGenerator<WorkerLogLine> {
     const readers = this.logReaders(workerId);
     // What is written already; a half-written last line waits for its newline.
-    yield* readers.flatMap((reader) => reader.readNew().slice(-tail)).slice(-tail);
+    yield* inTimeOrder(readers.map((reader) => reader.readNew().slice(-tail))).slice(-tail);
     while (!signal.aborted) {
       // Whether it has ended is read before the files, so that its last lines are still read.
       const tracked = this.tracked.get(workerId);
@@ -182,6 +247,34 @@ export class ProcessDriver implements WorkerDriver {
     }
   }
 
+  /**
+   * Runs a command as a child of the control plane in the worker's working directory and with the
+   * worker's environment, both read from the kernel (`/proc/<pid>/cwd`, `/proc/<pid>/environ`), so that
+   * they are exact for adopted workers too. It runs as the control plane's user, on this host: nothing
+   * isolates it from the host (docs/debugging.md says so).
+   */
+  async exec(workerId: string, options: ExecOptions): Promise<ExecSession> {
+    const tracked = this.require(workerId);
+    if (tracked.paused) {
+      throw new Error(`worker ${workerId} is paused (a FlashBoot standby)`);
+    }
+    const { pid } = tracked.state;
+    let env: Record<string, string>;
+    let cwd: string;
+    try {
+      env = parseEnviron(readFileSync(`/proc/${pid}/environ`));
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
+    } catch (error) {
+      throw new Error(
+        `the environment of worker ${workerId} (pid ${pid}) cannot be read: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    return startProcessSession({ cwd, env, python: this.options.python }, options);
+  }
+
   onExit(listener: (exit: WorkerExit) => void): void {
     this.listeners.push(listener);
   }
@@ -191,15 +284,72 @@ export class ProcessDriver implements WorkerDriver {
     for (const tracked of this.tracked.values()) {
       tracked.child?.removeAllListeners("exit");
       tracked.child?.unref();
+      for (const recorder of tracked.recorders) {
+        recorder.close();
+      }
+    }
+    // Workers left running (not stopped on shutdown) are adopted by the next start, or, if none comes
+    // within the orphan timeout, stopped by the watchdog: this control plane no longer counts as there.
+    const ownerPath = join(this.workerDir, OWNER_FILE);
+    const owner = readIdentity(ownerPath);
+    if (owner?.pid === process.pid) {
+      rmSync(ownerPath, { force: true });
+    }
+    const running = [...this.tracked.values()].some((tracked) => tracked.exit === undefined && alive(tracked.state));
+    if (!running && this.watchdog && isAlive(this.watchdog)) {
+      // Nothing left to guard: ended now rather than at its next check.
+      process.kill(this.watchdog.pid, "SIGTERM");
     }
   }
 
   /** Removes a stopped worker's state and logs. */
   forget(workerId: string): void {
     rmSync(this.statePath(workerId), { force: true });
-    rmSync(this.logPath(workerId, "stdout"), { force: true });
-    rmSync(this.logPath(workerId, "stderr"), { force: true });
+    for (const stream of ["stdout", "stderr"] as const) {
+      rmSync(this.logPath(workerId, stream), { force: true });
+      rmSync(growthPath(this.logPath(workerId, stream)), { force: true });
+    }
     this.tracked.delete(workerId);
+  }
+
+  private get orphanTimeoutMs(): number {
+    return this.options.orphanTimeoutMs ?? 0;
+  }
+
+  /**
+   * Makes sure an orphan watchdog watches this directory's workers: the one recorded in its file if it
+   * still runs (it outlived an earlier control plane), else a new one. It runs in its own session, so
+   * that nothing that ends this process (a SIGKILL, a terminal's hang-up) ends it too.
+   */
+  private ensureWatchdog(): void {
+    if (this.orphanTimeoutMs <= 0 || (this.watchdog && isAlive(this.watchdog))) {
+      return;
+    }
+    const file = join(this.workerDir, WATCHDOG_FILE);
+    const recorded = readIdentity(file);
+    if (recorded && isAlive(recorded)) {
+      this.watchdog = recorded;
+      return;
+    }
+    const log = openPrivateFile(join(this.logDir, "orphan-watchdog.log"), "a");
+    let child: ChildProcess;
+    try {
+      child = spawn(
+        process.execPath,
+        [WATCHDOG_SCRIPT, this.workerDir, String(this.orphanTimeoutMs), String(this.options.stopGraceMs ?? 10_000)],
+        { detached: true, stdio: ["ignore", log, log] },
+      );
+    } finally {
+      closeSync(log);
+    }
+    child.unref();
+    // A failed spawn is reported on this event (and leaves no pid): the next worker start tries again.
+    child.once("error", () => undefined);
+    if (child.pid === undefined) {
+      return;
+    }
+    this.watchdog = identify(child.pid);
+    writeFileSync(file, JSON.stringify(this.watchdog), { mode: PRIVATE_FILE_MODE });
   }
 
   /** Takes over the workers a previous run of the control plane started and that still run. */
@@ -214,7 +364,14 @@ export class ProcessDriver implements WorkerDriver {
       } catch {
         continue;
       }
-      const tracked: Tracked = { state, child: undefined, paused: false, exit: alive(state) ? undefined : "lost" };
+      const running = alive(state);
+      const tracked: Tracked = {
+        state,
+        child: undefined,
+        paused: false,
+        exit: running ? undefined : "lost",
+        recorders: running ? this.recordGrowth(state.workerId) : [],
+      };
       if (tracked.exit === undefined && processState(state.pid) === "T") {
         tracked.paused = true;
       }
@@ -236,11 +393,16 @@ export class ProcessDriver implements WorkerDriver {
     }
     tracked.exit = exit;
     signalGroup(tracked.state.pid, "SIGKILL");
+    for (const recorder of tracked.recorders) {
+      recorder.close();
+    }
     rmSync(this.statePath(tracked.state.workerId), { force: true });
-    const lastLines = [
-      ...tail(this.logPath(tracked.state.workerId, "stderr"), 5),
-      ...tail(this.logPath(tracked.state.workerId, "stdout"), 2),
-    ];
+    // Both streams in the order they were written: the cause of a crash may be on either.
+    const lastLines = inTimeOrder(
+      this.logReaders(tracked.state.workerId).map((reader) => [...reader.readNew(), ...reader.flush()].slice(-20)),
+    )
+      .slice(-20)
+      .map((line) => line.line);
     for (const listener of this.listeners) {
       listener({ workerId: tracked.state.workerId, endpointId: tracked.state.endpointId, exit, lastLines });
     }
@@ -258,6 +420,10 @@ export class ProcessDriver implements WorkerDriver {
     return join(this.workerDir, `${workerId}.json`);
   }
 
+  private recordGrowth(workerId: string): LogGrowthRecorder[] {
+    return (["stdout", "stderr"] as const).map((stream) => new LogGrowthRecorder(this.logPath(workerId, stream)));
+  }
+
   private logReaders(workerId: string): LogFileReader[] {
     return (["stdout", "stderr"] as const).map((stream) => new LogFileReader(this.logPath(workerId, stream), stream));
   }
@@ -267,55 +433,12 @@ export class ProcessDriver implements WorkerDriver {
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is gone.
-  }
-}
-
-/** True if the process still runs and is the one recorded (not a later process that reused the pid). */
+/** True if the worker's process still runs and is the one recorded. */
 function alive(state: ProcessState): boolean {
-  try {
-    process.kill(state.pid, 0);
-  } catch {
-    return false;
-  }
-  const status = processState(state.pid);
-  if (status === "Z" || status === "X") {
-    return false;
-  }
-  return state.kernelStart === null || kernelStartTime(state.pid) === state.kernelStart;
+  return isAlive(state);
 }
 
-/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot (Linux). */
-function kernelStartTime(pid: number): string | null {
-  return statFields(pid)?.[19] ?? null;
-}
-
-/** Field 3 of /proc/<pid>/stat: R, S, T (stopped), Z (zombie)... */
-function processState(pid: number): string | null {
-  return statFields(pid)?.[0] ?? null;
-}
-
-function statFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may contain spaces; the fields after its closing parenthesis do not.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return null;
-  }
-}
-
-function tail(path: string, count: number): string[] {
-  try {
-    return readFileSync(path, "utf8")
-      .split("\n")
-      .filter((line) => line.length > 0)
-      .slice(-count);
-  } catch {
-    return [];
-  }
+/** Lines of several streams merged by the instant each was written (stable: a stream keeps its order). */
+function inTimeOrder(streams: WorkerLogLine[][]): WorkerLogLine[] {
+  return streams.flat().sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }

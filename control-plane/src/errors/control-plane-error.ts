@@ -9,7 +9,7 @@ export type FieldError = components["schemas"]["FieldError"];
 /** How each error code is answered over HTTP: the one table from code to status and title. */
 export const ERROR_HTTP: Record<
   ErrorCode,
-  { status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503; title: string }
+  { status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 426 | 429 | 500 | 502 | 503 | 507; title: string }
 > = {
   validation_failed: { status: 400, title: "Validation failed" },
   malformed_json: { status: 400, title: "Malformed JSON" },
@@ -21,18 +21,29 @@ export const ERROR_HTTP: Record<
   method_not_allowed: { status: 405, title: "Method not allowed" },
   endpoint_not_found: { status: 404, title: "Endpoint not found" },
   template_not_found: { status: 404, title: "Template not found" },
+  registry_auth_not_found: { status: 404, title: "Registry credentials not found" },
   api_key_not_found: { status: 404, title: "API key not found" },
   job_not_found: { status: 404, title: "Job not found" },
   worker_not_found: { status: 404, title: "Worker not found" },
+  ssh_key_not_found: { status: 404, title: "SSH key not found" },
   invalid_scaling: { status: 400, title: "Invalid scaling settings" },
   template_in_use: { status: 409, title: "Template in use" },
+  registry_auth_in_use: { status: 409, title: "Registry credentials in use" },
   name_taken: { status: 409, title: "Name taken" },
   job_not_retryable: { status: 409, title: "Job not retryable" },
   job_not_owned: { status: 409, title: "Job not held by this worker" },
   last_admin_key: { status: 409, title: "Last admin key" },
   idempotency_conflict: { status: 409, title: "Idempotency key reused" },
+  worker_not_running: { status: 409, title: "Worker not running" },
+  exec_unsupported: { status: 409, title: "Worker cannot be entered" },
+  ssh_key_exists: { status: 409, title: "SSH key already registered" },
+  upgrade_required: { status: 426, title: "Upgrade required" },
   rate_limited: { status: 429, title: "Too many requests" },
   not_ready: { status: 503, title: "Not ready" },
+  endpoint_type_mismatch: { status: 400, title: "Wrong endpoint type" },
+  worker_unavailable: { status: 503, title: "No worker available" },
+  worker_failed: { status: 502, title: "Worker failed" },
+  storage_full: { status: 507, title: "Insufficient storage" },
   internal: { status: 500, title: "Internal error" },
 };
 

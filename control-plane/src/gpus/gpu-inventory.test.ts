@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GpuInventory, parseDeclaredGpus, parseNvidiaSmi } from "./gpu-inventory.js";
+import { GpuInventory, gpuShortfall, parseDeclaredGpus, parseNvidiaSmi } from "./gpu-inventory.js";
 
 describe("GPU inventory", () => {
   it("parses nvidia-smi's CSV", () => {
@@ -27,5 +27,46 @@ describe("GPU inventory", () => {
     inventory.release("w1");
     expect(inventory.assign("w5", 1, ["NVIDIA H100"])).toEqual(["1"]);
     expect(inventory.list().filter((d) => d.workerId !== null)).toHaveLength(2);
+  });
+});
+
+describe("gpuShortfall", () => {
+  const h100 = { id: "0", type: "NVIDIA H100", memoryMb: null, source: "declared" as const };
+  const l4 = (id: string) => ({ id, type: "NVIDIA L4", memoryMb: null, source: "declared" as const });
+
+  it.each([
+    [
+      "no GPUs at all",
+      { gpuCount: 1, gpuTypeIds: [] },
+      [],
+      /GPU endpoint .* need 1 GPU\(s\), but this control plane has no GPUs/,
+    ],
+    [
+      "too few of any type",
+      { gpuCount: 3, gpuTypeIds: [] },
+      [h100, l4("1")],
+      /need 3 GPU\(s\), but .* has 2 GPU\(s\) \(NVIDIA H100, NVIDIA L4\)/,
+    ],
+    [
+      "none of the accepted type",
+      { gpuCount: 1, gpuTypeIds: ["NVIDIA A100"] },
+      [h100],
+      /1 GPU\(s\) of type NVIDIA A100/,
+    ],
+  ])("names the shortfall: %s", (_name, demand, devices, reason) => {
+    const why = gpuShortfall(demand, devices);
+    expect(why).toMatch(reason);
+    expect(why).toMatch(/set computeType CPU/);
+  });
+
+  it.each([
+    ["enough of any type, even if held", { gpuCount: 2, gpuTypeIds: [] }, [l4("0"), l4("1")]],
+    [
+      "the second accepted type has enough",
+      { gpuCount: 2, gpuTypeIds: ["NVIDIA H100", "NVIDIA L4"] },
+      [h100, l4("1"), l4("2")],
+    ],
+  ])("says nothing when the workers only wait for GPUs to be freed: %s", (_name, demand, devices) => {
+    expect(gpuShortfall(demand, devices)).toBeUndefined();
   });
 });

@@ -118,3 +118,37 @@ export class GpuInventory {
     }
   }
 }
+
+/** What a GPU endpoint asks of the inventory for each worker. */
+export interface GpuDemand {
+  gpuCount: number;
+  /** Acceptable types in priority order; empty means any type. */
+  gpuTypeIds: readonly string[];
+}
+
+/**
+ * Why a GPU endpoint's workers can never get their GPUs on this control plane (no type it accepts has
+ * `gpuCount` devices, held or free), or undefined when they only wait for GPUs to be freed. Without it, a
+ * worker of an endpoint created without `computeType` (a GPU endpoint) on a host without GPUs sits
+ * THROTTLED with nothing saying why.
+ */
+export function gpuShortfall(demand: GpuDemand, devices: readonly GpuDevice[]): string | undefined {
+  const types = demand.gpuTypeIds.length > 0 ? demand.gpuTypeIds : [undefined];
+  const counts = types.map((type) => devices.filter((device) => type === undefined || device.type === type).length);
+  if (counts.some((count) => count >= demand.gpuCount)) {
+    return undefined;
+  }
+  const wanted =
+    demand.gpuTypeIds.length > 0
+      ? `${demand.gpuCount} GPU(s) of type ${demand.gpuTypeIds.join(" or ")}`
+      : `${demand.gpuCount} GPU(s)`;
+  const has =
+    devices.length === 0
+      ? "this control plane has no GPUs"
+      : `this control plane has ${devices.length} GPU(s) (${[...new Set(devices.map((d) => d.type))].join(", ")})`;
+  return (
+    `the endpoint is a GPU endpoint (computeType GPU, the default) whose workers each need ${wanted}, but ${has}, ` +
+    "so its workers wait THROTTLED: set computeType CPU for CPU-only workers, or give the control plane such GPUs " +
+    "(detected with nvidia-smi, or declared with --gpus / RUNFLEET_GPUS)"
+  );
+}

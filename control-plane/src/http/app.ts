@@ -2,7 +2,12 @@ import { Hono } from "hono";
 import type { Authenticator } from "../auth/authenticator.js";
 import { denialReason, type Principal } from "../auth/principal.js";
 import { ControlPlaneError, type FieldError } from "../errors/control-plane-error.js";
+import type { ClientInfo } from "../load-balancing/load-balancer.js";
+import { authorizeRoutedRequest, routedTarget } from "../load-balancing/routed-request.js";
 import type { Logger } from "../logging/logger.js";
+import { StoreFullError } from "../store/store.js";
+import { mountConsole } from "./console-assets.js";
+import { exceedsJsonDepth } from "./json-depth.js";
 import type { OpenApiDocument, OperationDescriptor } from "./openapi-document.js";
 import type { OperationContext, OperationHandlers, OperationId } from "./operation-types.js";
 import { problemResponse } from "./problem.js";
@@ -15,6 +20,26 @@ export interface AppDependencies {
   logger: Logger;
   /** Body limit of operations that do not declare their own, in bytes. */
   maxBodyBytes: number;
+  /**
+   * The router of load-balancing endpoints (`/lb/{endpointId}/{path…}`): proxies an authenticated
+   * request to a worker's own HTTP server at `target` (path and query). Absent: no such routes.
+   */
+  routeToWorkers?: (endpointId: string, request: Request, target: string, client: ClientInfo) => Promise<Response>;
+  /** With it, `{endpointId}.{lbDomain}` Host headers are routed to that endpoint's workers too. */
+  lbDomain?: string;
+  /** Deepest nesting of arrays and objects a JSON body may have (see `maxJsonDepth` in the config). */
+  maxJsonDepth: number;
+  /**
+   * Admission control of job submissions: decides before the body is read, and throws the 429 of a
+   * refusal. Returns what ends the request's admission, or undefined for operations it does not govern.
+   */
+  admit?: (
+    operationId: OperationId,
+    principal: Principal | null,
+    pathParams: Record<string, string>,
+  ) => (() => void) | undefined;
+  /** Directory of the built web console, served at /console; none when absent. */
+  consoleDir?: string;
 }
 
 /**
@@ -24,13 +49,25 @@ export interface AppDependencies {
  */
 export function createApp(deps: AppDependencies): Hono {
   const app = new Hono();
+  if (deps.routeToWorkers) {
+    mountLoadBalancerRoutes(app, deps, deps.routeToWorkers);
+  }
+  if (deps.consoleDir !== undefined) {
+    mountConsole(app, deps.consoleDir);
+  }
   for (const operation of deps.document.operations) {
     app.on(operation.method.toUpperCase(), operation.routerPath, async (c) => {
       try {
         return await dispatch(deps, operation, c.req.raw, c.req.param() as Record<string, string>);
-      } catch (error) {
-        if (!ControlPlaneError.is(error)) {
+      } catch (thrown) {
+        const error = answerableError(thrown);
+        if (c.req.raw.signal.aborted && !ControlPlaneError.is(error)) {
+          // The client hung up (mid-body, or while held): nothing went wrong here, and nobody gets the answer.
+          deps.logger.debug({ err: thrown, operationId: operation.operationId }, "the client hung up");
+        } else if (!ControlPlaneError.is(error)) {
           deps.logger.error({ err: error, operationId: operation.operationId }, "unexpected error in handler");
+        } else if (error.code === "storage_full") {
+          deps.logger.error({ err: thrown, operationId: operation.operationId }, "a write failed: the disk is full");
         }
         return problemResponse(error, new URL(c.req.url).pathname);
       }
@@ -64,6 +101,59 @@ export function createApp(deps: AppDependencies): Hono {
   return app;
 }
 
+/**
+ * The load-balancing routes of the application: `/lb/{endpointId}/{path…}` for any method, and, with
+ * `lbDomain`, any path on a `{endpointId}.{lbDomain}` Host. They serve in-process calls (`fetch`); behind
+ * Node's HTTP server such requests never reach the application (the router's Node path takes them
+ * first, see `routeToWorkers` of the control plane). Authenticated like the job API, never validated or
+ * buffered: bodies stream through.
+ */
+function mountLoadBalancerRoutes(
+  app: Hono,
+  deps: AppDependencies,
+  route: NonNullable<AppDependencies["routeToWorkers"]>,
+): void {
+  const handle = async (request: Request): Promise<Response | undefined> => {
+    const url = new URL(request.url);
+    const routed = routedTarget(`${url.pathname}${url.search}`, request.headers.get("host") ?? url.host, deps.lbDomain);
+    if (!routed) {
+      return undefined;
+    }
+    try {
+      const method = request.method.toUpperCase();
+      await authorizeRoutedRequest(deps.authenticator, request.headers.get("authorization"), method, routed.endpointId);
+      return await route(routed.endpointId, request, routed.target, { address: undefined });
+    } catch (error) {
+      if (!ControlPlaneError.is(error)) {
+        deps.logger.error({ err: error, endpointId: routed.endpointId }, "unexpected error routing a request");
+      }
+      return problemResponse(error, url.pathname);
+    }
+  };
+  if (deps.lbDomain !== undefined) {
+    app.use("*", async (c, next) => (await handle(c.req.raw)) ?? next());
+  }
+  const byPath = async (c: { req: { raw: Request }; notFound: () => Response | Promise<Response> }) =>
+    (await handle(c.req.raw)) ?? c.notFound();
+  app.all("/lb/:endpointId", byPath);
+  app.all("/lb/:endpointId/*", byPath);
+}
+
+/** Seconds a client is told to wait after a write failed for lack of space. */
+const STORAGE_FULL_RETRY_AFTER_S = 30;
+
+/** Errors of the layers below that have an answer of their own, as the problem they are answered with. */
+function answerableError(error: unknown): unknown {
+  if (error instanceof StoreFullError) {
+    return new ControlPlaneError(
+      "storage_full",
+      "the control plane's disk is full, so nothing was written; retry later or on another replica",
+      { retryAfterSeconds: STORAGE_FULL_RETRY_AFTER_S, cause: error },
+    );
+  }
+  return error;
+}
+
 async function dispatch(
   deps: AppDependencies,
   operation: OperationDescriptor,
@@ -77,6 +167,7 @@ async function dispatch(
       operationId: operation.operationId,
       family: operation.family,
       readOnly: operation.readOnly,
+      adminOnly: operation.adminOnly,
       endpointId: pathParams.endpointId,
       workerId: pathParams.workerId,
     });
@@ -85,6 +176,24 @@ async function dispatch(
     }
   }
 
+  const release = deps.admit?.(operation.operationId, principal, pathParams);
+  try {
+    return await validateAndHandle(deps, operation, request, pathParams, principal, release ?? noop);
+  } finally {
+    release?.();
+  }
+}
+
+function noop(): void {}
+
+async function validateAndHandle(
+  deps: AppDependencies,
+  operation: OperationDescriptor,
+  request: Request,
+  pathParams: Record<string, string>,
+  principal: Principal | null,
+  admitted: () => void,
+): Promise<Response> {
   const url = new URL(request.url);
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
@@ -104,7 +213,16 @@ async function dispatch(
   ];
   let body: unknown;
   if (operation.body !== "none") {
-    const text = await readBody(request, operation.maxBodyBytes ?? deps.maxBodyBytes);
+    const bytes = await readBody(request, operation.maxBodyBytes ?? deps.maxBodyBytes);
+    // Before parsing: a value nested thousands deep parses, then overflows the stack of every walk over it.
+    if (exceedsJsonDepth(bytes, deps.maxJsonDepth)) {
+      throw new ControlPlaneError(
+        "validation_failed",
+        `body: nests arrays and objects deeper than the ${deps.maxJsonDepth} levels this server accepts`,
+        { fields: [{ field: "body", message: `nests deeper than ${deps.maxJsonDepth} levels` }] },
+      );
+    }
+    const text = bytes.toString("utf8");
     if (text.trim() === "") {
       if (operation.body === "required") {
         fields.push({ field: "body", message: "a JSON body is required" });
@@ -135,7 +253,11 @@ async function dispatch(
     input: { path: pathParams, query, header, body } as unknown as OperationContext<OperationId>["input"],
     principal,
     request,
-    signal: request.signal,
+    // Made on first use: only the held operations (job-take, runsync, status-sync, stream) need one.
+    get signal() {
+      return request.signal;
+    },
+    admitted,
   });
   if (result.body === undefined || result.status === 204) {
     return new Response(null, { status: result.status, headers: result.headers });
@@ -174,8 +296,8 @@ function ndjsonStream(documents: AsyncIterable<unknown>): ReadableStream<Uint8Ar
   });
 }
 
-/** Reads a body as text, refusing it as soon as it passes `limit` bytes. */
-async function readBody(request: Request, limit: number): Promise<string> {
+/** Reads a body, refusing it as soon as it passes `limit` bytes. */
+async function readBody(request: Request, limit: number): Promise<Buffer> {
   const tooLarge = () =>
     new ControlPlaneError(
       "payload_too_large",
@@ -185,8 +307,13 @@ async function readBody(request: Request, limit: number): Promise<string> {
   if (Number.isFinite(declared) && declared > limit) {
     throw tooLarge();
   }
+  if (Number.isFinite(declared)) {
+    // The HTTP parser holds a body to its declared length, so one within the limit is read whole. Behind
+    // Node's server this reads the socket directly (no Web stream is made for it): the job path's fast path.
+    return Buffer.from(await request.arrayBuffer());
+  }
   if (!request.body) {
-    return "";
+    return Buffer.alloc(0);
   }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -203,7 +330,7 @@ async function readBody(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function formatBytes(bytes: number): string {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { schemaFieldErrors } from "@runfleet/sdk";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
 import { parse } from "yaml";
 import type { OperationFamily } from "../auth/principal.js";
@@ -30,6 +31,14 @@ interface OperationObject {
   requestBody?: { required?: boolean; content: Record<string, { schema: Record<string, unknown> }> };
   responses: Record<string, { content?: Record<string, unknown> }>;
   "x-runfleet-max-body-bytes"?: number;
+  /** The load-balancing router: documented here, served by `load-balancing/` rather than a handler. */
+  "x-runfleet-proxy"?: boolean;
+  /**
+   * True for a GET that changes state (`/stream` hands each chunk out once): a read-only key may not
+   * call it, since it would take what the job's client is waiting for.
+   */
+  "x-runfleet-consumes"?: boolean;
+  "x-runfleet-admin-only"?: boolean;
 }
 
 /** A validator of one part of a request; returns the field errors, or an empty list. */
@@ -47,6 +56,8 @@ export interface OperationDescriptor {
   /** False when the operation declares `security: []`. */
   secured: boolean;
   readOnly: boolean;
+  /** Only admin keys may call it (`x-runfleet-admin-only`), reads included. */
+  adminOnly: boolean;
   /** Largest accepted body, in bytes, when the operation overrides the default. */
   maxBodyBytes: number | undefined;
   /** Whether the operation takes a body, and whether it must. */
@@ -82,7 +93,10 @@ export function loadOpenApiDocument(path: string = OPENAPI_PATH): OpenApiDocumen
     paths: Record<string, Record<string, unknown> & { parameters?: ParameterObject[] }>;
     components: { parameters: Record<string, ParameterObject>; schemas: Record<string, unknown> };
   };
-  const root = { $id: "runfleet:openapi", components: { schemas: spec.components.schemas } };
+  const root = {
+    $id: "runfleet:openapi",
+    components: { schemas: withoutDiscriminatorMappings(spec.components.schemas) },
+  };
   const bodies = newAjv(false);
   bodies.addSchema(root);
   const params = newAjv(true);
@@ -104,7 +118,7 @@ export function loadOpenApiDocument(path: string = OPENAPI_PATH): OpenApiDocumen
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const method of METHODS) {
       const operation = item[method] as OperationObject | undefined;
-      if (!operation) {
+      if (!operation || operation["x-runfleet-proxy"] === true) {
         continue;
       }
       const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map(resolveParameter);
@@ -115,7 +129,23 @@ export function loadOpenApiDocument(path: string = OPENAPI_PATH): OpenApiDocumen
           properties: Object.fromEntries(own.map((p) => [p.name, refToRoot(p.schema ?? {})])),
           required: own.filter((p) => p.required).map((p) => p.name),
         };
-        return wrap(params.compile(schema), prefix);
+        const validate = wrap(params.compile(schema), prefix);
+        // Python's spelling of booleans (`?isStream=True`, what the runpod SDK sends) is accepted as the
+        // lower-case JSON spelling that the contract documents and Ajv coerces.
+        const booleans = own.filter((p) => p.schema?.type === "boolean").map((p) => p.name);
+        if (booleans.length === 0) {
+          return validate;
+        }
+        return (value) => {
+          const values = value as Record<string, unknown>;
+          for (const name of booleans) {
+            const given = values[name];
+            if (given === "True" || given === "False") {
+              values[name] = given.toLowerCase();
+            }
+          }
+          return validate(values);
+        };
       };
       const bodyContent = operation.requestBody?.content ?? {};
       const bodySchema = Object.values(bodyContent)[0]?.schema;
@@ -130,7 +160,9 @@ export function loadOpenApiDocument(path: string = OPENAPI_PATH): OpenApiDocumen
         routerPath: path.replace(/\{([^}]+)\}/g, ":$1"),
         family: tag as OperationFamily,
         secured: !(Array.isArray(operation.security) && operation.security.length === 0),
-        readOnly: method === "get" || READ_ONLY_POSTS.has(operation.operationId),
+        readOnly:
+          (method === "get" || READ_ONLY_POSTS.has(operation.operationId)) && operation["x-runfleet-consumes"] !== true,
+        adminOnly: operation["x-runfleet-admin-only"] === true,
         maxBodyBytes: operation["x-runfleet-max-body-bytes"],
         body: !operation.requestBody ? "none" : operation.requestBody.required ? "required" : "optional",
         responseType,
@@ -146,11 +178,32 @@ export function loadOpenApiDocument(path: string = OPENAPI_PATH): OpenApiDocumen
 }
 
 function newAjv(coerce: boolean): Ajv2020 {
-  // `strict: false` because OpenAPI adds keywords JSON Schema does not know (`example`, `x-*`).
-  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: coerce, useDefaults: coerce });
+  // `strict: false` because OpenAPI adds keywords JSON Schema does not know (`example`, `x-*`). With
+  // `discriminator`, a `oneOf` with one reports the errors of the branch its tag picks, not of every branch.
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    coerceTypes: coerce,
+    useDefaults: coerce,
+    discriminator: true,
+  });
   const addFormats = addFormatsPlugin as unknown as { default?: (a: Ajv2020) => void } & ((a: Ajv2020) => void);
   (addFormats.default ?? addFormats)(ajv);
   return ajv;
+}
+
+/**
+ * The schemas with each `discriminator.mapping` left out: Ajv refuses a mapping, and picks the branch by the
+ * tag's `const` in each branch, which is what the contract's mappings say too.
+ */
+function withoutDiscriminatorMappings<T>(schemas: T): T {
+  return JSON.parse(JSON.stringify(schemas), (key, value) => {
+    if (key === "discriminator" && typeof value === "object" && value !== null) {
+      const { mapping: _mapping, ...rest } = value as Record<string, unknown>;
+      return rest;
+    }
+    return value;
+  }) as T;
 }
 
 /** Rewrites `#/components/...` references so they resolve inside the registered root document. */
@@ -159,40 +212,5 @@ function refToRoot(schema: Record<string, unknown>): Record<string, unknown> {
 }
 
 function wrap(validate: ValidateFunction, prefix: string): PartValidator {
-  return (value) => (validate(value) ? [] : toFieldErrors(validate.errors ?? [], prefix));
-}
-
-/** Turns Ajv's errors into field errors that name the field a person would look for. */
-export function toFieldErrors(errors: ErrorObject[], prefix = ""): FieldError[] {
-  const seen = new Set<string>();
-  const out: FieldError[] = [];
-  for (const error of errors) {
-    // The branches of anyOf/oneOf report separately; the summary line says enough.
-    if (error.keyword === "if") {
-      continue;
-    }
-    let field = error.instancePath.replace(/^\//, "").replaceAll("/", ".");
-    let message = error.message ?? "is invalid";
-    const params = error.params as Record<string, unknown>;
-    if (error.keyword === "required") {
-      field = join(field, String(params.missingProperty));
-      message = "is required";
-    } else if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") {
-      field = join(field, String(params.additionalProperty ?? params.unevaluatedProperty));
-      message = "is not a known field";
-    } else if (error.keyword === "enum") {
-      message = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-    }
-    field = join(prefix, field) || "body";
-    const key = `${field}\u0000${message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push({ field, message });
-    }
-  }
-  return out;
-}
-
-function join(a: string, b: string): string {
-  return a && b ? `${a}.${b}` : a || b;
+  return (value) => (validate(value) ? [] : schemaFieldErrors(validate.errors ?? [], prefix));
 }

@@ -1,8 +1,15 @@
 import type { operations } from "@runfleet/sdk/generated";
 import type { Principal } from "../auth/principal.js";
+import type { QueryDefaults } from "./generated/query-defaults.js";
 
-/** Every operation of the contract, by its `operationId`. */
-export type OperationId = keyof operations;
+/**
+ * The operations of the contract the router proxies to workers (`x-runfleet-proxy`): documented there,
+ * served by the load balancer rather than by a handler of the table.
+ */
+export type ProxiedOperationId = "proxyLoadBalancerGet" | "proxyLoadBalancerPost";
+
+/** Every operation of the contract served by a handler, by its `operationId`. */
+export type OperationId = Exclude<keyof operations, ProxiedOperationId>;
 
 type Parameters<Op extends OperationId, In extends "path" | "query" | "header"> = operations[Op]["parameters"] extends {
   [K in In]?: infer P;
@@ -45,10 +52,20 @@ export type OperationResult<Op extends OperationId> = {
   };
 }[SuccessStatus<Op>];
 
+/**
+ * The query as a handler sees it: validation has filled in every parameter the contract gives a
+ * `default:` ({@link QueryDefaults}, generated from openapi.yaml), so those are never undefined.
+ */
+type QueryOf<Op extends OperationId> = Op extends keyof QueryDefaults
+  ? Parameters<Op, "query"> & {
+      [K in keyof QueryDefaults[Op] & keyof Parameters<Op, "query">]-?: NonNullable<Parameters<Op, "query">[K]>;
+    }
+  : Parameters<Op, "query">;
+
 /** The validated request, typed from the contract. */
 export interface OperationInput<Op extends OperationId> {
   path: Parameters<Op, "path">;
-  query: Parameters<Op, "query">;
+  query: QueryOf<Op>;
   header: Parameters<Op, "header">;
   body: RequestBodyOf<Op>;
 }
@@ -63,6 +80,11 @@ export interface OperationContext<Op extends OperationId> {
   request: Request;
   /** Aborted when the client goes away; long polls stop early on it. */
   signal: AbortSignal;
+  /**
+   * Ends the request's count against admission control's in-flight limit before the answer is ready
+   * (a runsync whose job is stored, and which now only waits). A no-op for requests not counted.
+   */
+  admitted: () => void;
 }
 
 /** A handler of one operation. */

@@ -1,8 +1,12 @@
 import type { components } from "@runfleet/sdk/generated";
+import { redactSecretEnv } from "../domain/endpoint-settings.js";
 import type {
   ApiKeyRecord,
+  AuditEventRecord,
   EndpointRecord,
   JobRecord,
+  RegistryAuthRecord,
+  SshKeyRecord,
   TemplateRecord,
   WebhookDeliveryRecord,
   WorkerRecord,
@@ -15,6 +19,7 @@ type Schemas = components["schemas"];
 export function presentEndpoint(endpoint: EndpointRecord, reason?: string): Schemas["Endpoint"] {
   const view: Schemas["Endpoint"] = {
     ...endpoint,
+    secretEnv: redactSecretEnv(endpoint.secretEnv),
     createdAt: toIso(endpoint.createdAt),
     updatedAt: toIso(endpoint.updatedAt),
   };
@@ -26,7 +31,23 @@ export function presentEndpoint(endpoint: EndpointRecord, reason?: string): Sche
 
 /** A stored template as the API shows it. */
 export function presentTemplate(template: TemplateRecord): Schemas["Template"] {
-  return { ...template, createdAt: toIso(template.createdAt), updatedAt: toIso(template.updatedAt) };
+  return {
+    ...template,
+    secretEnv: redactSecretEnv(template.secretEnv),
+    createdAt: toIso(template.createdAt),
+    updatedAt: toIso(template.updatedAt),
+  };
+}
+
+/** Stored registry credentials as the API shows them: never the password. */
+export function presentRegistryAuth(auth: RegistryAuthRecord): Schemas["RegistryAuth"] {
+  return {
+    id: auth.id,
+    name: auth.name,
+    username: auth.username,
+    createdAt: toIso(auth.createdAt),
+    updatedAt: toIso(auth.updatedAt),
+  };
 }
 
 /** A stored key as the API shows it: never its hash. */
@@ -68,11 +89,12 @@ export function presentWorkerJob(job: JobRecord): Schemas["WorkerJob"] {
   return body;
 }
 
-/** A registered worker as the API shows it. */
+/** A registered worker as the API shows it; a THROTTLED one says why it waits (`throttledBecause`). */
 export function presentWorker(
   worker: WorkerRecord,
   status: Schemas["WorkerStatus"],
   runningJobIds: string[],
+  throttledBecause?: string,
 ): Schemas["Worker"] {
   return {
     id: worker.id,
@@ -85,7 +107,7 @@ export function presentWorker(
     createdAt: toIso(worker.createdAt),
     readyAt: toIsoOrNull(worker.readyAt),
     lastSeenAt: toIsoOrNull(worker.lastSeenAt),
-    reason: worker.unhealthyReason,
+    reason: worker.unhealthyReason ?? (status === "THROTTLED" ? (throttledBecause ?? null) : null),
   };
 }
 
@@ -101,5 +123,23 @@ export function presentWebhookDelivery(delivery: WebhookDeliveryRecord): Schemas
     error: delivery.error,
     at: toIso(delivery.at),
     nextAttemptAt: toIsoOrNull(delivery.nextAttemptAt),
+  };
+}
+
+/** An audit event as the API shows it. */
+export function presentAuditEvent(event: AuditEventRecord): Schemas["AuditEvent"] {
+  return { ...event, startedAt: toIso(event.startedAt), endedAt: toIsoOrNull(event.endedAt) };
+}
+
+/** An SSH key as the API shows it (who registered it stays in the audit trail of the store). */
+export function presentSshKey(key: SshKeyRecord): Schemas["SshKey"] {
+  return {
+    id: key.id,
+    name: key.name,
+    type: key.type,
+    fingerprint: key.fingerprint,
+    publicKey: key.publicKey,
+    createdAt: toIso(key.createdAt),
+    lastUsedAt: toIsoOrNull(key.lastUsedAt),
   };
 }

@@ -7,10 +7,18 @@ import type { JobCounts } from "../store/store.js";
  */
 export class JobCounters {
   private readonly counts = new Map<string, JobCounts>();
+  /** Queued low-priority jobs per endpoint (they wait without causing scaling). */
+  private readonly queuedLow = new Map<string, number>();
 
-  /** Replaces an endpoint's counts (start-up). */
-  seed(endpointId: string, counts: JobCounts): void {
+  /** Replaces an endpoint's counts (start-up), with how many of its queued jobs are low priority. */
+  seed(endpointId: string, counts: JobCounts, queuedLowPriority = 0): void {
     this.counts.set(endpointId, { ...counts });
+    this.queuedLow.set(endpointId, queuedLowPriority);
+  }
+
+  /** How many of the endpoint's queued jobs are low priority. */
+  queuedLowPriority(endpointId: string): number {
+    return this.queuedLow.get(endpointId) ?? 0;
   }
 
   /** The counts of an endpoint. */
@@ -19,15 +27,22 @@ export class JobCounters {
   }
 
   /** A job appeared in `status`. */
-  add(endpointId: string, status: JobStatusValue): void {
+  add(endpointId: string, status: JobStatusValue, lowPriority: boolean): void {
     this.of(endpointId)[status]++;
+    if (status === "IN_QUEUE" && lowPriority) {
+      this.queuedLow.set(endpointId, this.queuedLowPriority(endpointId) + 1);
+    }
   }
 
   /** A job moved from one status to another. */
-  move(endpointId: string, from: JobStatusValue, to: JobStatusValue): void {
+  move(endpointId: string, from: JobStatusValue, to: JobStatusValue, lowPriority: boolean): void {
     const counts = this.of(endpointId);
     counts[from] = Math.max(0, counts[from] - 1);
     counts[to]++;
+    if (lowPriority && from !== to && (from === "IN_QUEUE" || to === "IN_QUEUE")) {
+      const delta = to === "IN_QUEUE" ? 1 : -1;
+      this.queuedLow.set(endpointId, Math.max(0, this.queuedLowPriority(endpointId) + delta));
+    }
   }
 
   /** A job was deleted (TTL, retention). */
@@ -47,6 +62,7 @@ export class JobCounters {
   /** Forgets a deleted endpoint. */
   forget(endpointId: string): void {
     this.counts.delete(endpointId);
+    this.queuedLow.delete(endpointId);
   }
 
   private of(endpointId: string): JobCounts {

@@ -12,6 +12,8 @@ export type JobEvent =
   | "cancel"
   /** It ran longer than its execution timeout. */
   | "timeout"
+  /** Its `policy.ttl` ran out, queued or running: it ends without a result but stays readable until its retention ends. */
+  | "expire"
   /** Its worker went silent (lease expired): back to the queue. */
   | "lose"
   /** A client asked to run a failed or timed-out job again. */
@@ -19,7 +21,8 @@ export type JobEvent =
 
 /**
  * The job state machine, as one table: for each event, the states it may happen in and the state it
- * leads to. `IN_QUEUE → IN_PROGRESS → COMPLETED | FAILED | TIMED_OUT | CANCELLED`, and
+ * leads to. `IN_QUEUE → IN_PROGRESS → COMPLETED | FAILED | TIMED_OUT | CANCELLED`,
+ * `IN_QUEUE | IN_PROGRESS → TIMED_OUT` when the ttl runs out (RunPod's "expired before pickup"), and
  * `FAILED | TIMED_OUT → IN_QUEUE` on retry.
  */
 export const JOB_TRANSITIONS: Record<JobEvent, { from: readonly JobStatusValue[]; to: JobStatusValue }> = {
@@ -28,6 +31,7 @@ export const JOB_TRANSITIONS: Record<JobEvent, { from: readonly JobStatusValue[]
   fail: { from: ["IN_PROGRESS"], to: "FAILED" },
   cancel: { from: ["IN_QUEUE", "IN_PROGRESS"], to: "CANCELLED" },
   timeout: { from: ["IN_PROGRESS"], to: "TIMED_OUT" },
+  expire: { from: ["IN_QUEUE", "IN_PROGRESS"], to: "TIMED_OUT" },
   lose: { from: ["IN_PROGRESS"], to: "IN_QUEUE" },
   retry: { from: ["FAILED", "TIMED_OUT"], to: "IN_QUEUE" },
 };

@@ -1,5 +1,5 @@
 import type { components } from "@runfleet/sdk/generated";
-import { compileEndpointSettings } from "../domain/endpoint-settings.js";
+import { compileEndpointSettings, ENDPOINT_DEFAULTS, withResetSettings } from "../domain/endpoint-settings.js";
 import { ControlPlaneError } from "../errors/control-plane-error.js";
 import type { EndpointRecord } from "../store/records.js";
 import type { Store } from "../store/store.js";
@@ -72,16 +72,20 @@ export class EndpointService {
   }
 
   /**
-   * Applies a patch. A new template or env bumps `version`, which tells workers of the old version to
-   * roll over; scaling-only changes apply in place.
+   * Applies a patch: the settings named in `reset` return to their defaults, then the given ones apply.
+   * A new template or env bumps `version`, which tells workers of the old version to roll over;
+   * scaling-only changes apply in place. (A null `driver`, the old way to drop an override, still works.)
    */
-  async update(id: string, patch: Schemas["EndpointUpdate"]): Promise<EndpointRecord> {
+  async update(id: string, { reset, ...patch }: Schemas["EndpointUpdate"]): Promise<EndpointRecord> {
     const current = await this.get(id);
     this.requireDriver(patch.driver);
     if (patch.templateId !== undefined && patch.templateId !== current.templateId) {
       await this.requireTemplate(patch.templateId, "templateId");
     }
-    const settings = compileEndpointSettings(patch, current);
+    const settings = compileEndpointSettings(
+      patch,
+      withResetSettings(current, { ...current, ...ENDPOINT_DEFAULTS }, patch, reset),
+    );
     const next: EndpointRecord = {
       ...current,
       ...settings,
@@ -89,7 +93,12 @@ export class EndpointService {
       templateId: patch.templateId ?? current.templateId,
       updatedAt: this.clock.now(),
     };
-    const rolls = next.templateId !== current.templateId || JSON.stringify(next.env) !== JSON.stringify(current.env);
+    // A new type changes what the workers must be (handlers or HTTP servers): they roll over too.
+    const rolls =
+      next.templateId !== current.templateId ||
+      next.type !== current.type ||
+      JSON.stringify(next.env) !== JSON.stringify(current.env) ||
+      JSON.stringify(next.secretEnv) !== JSON.stringify(current.secretEnv ?? {});
     if (rolls) {
       next.version = current.version + 1;
     }

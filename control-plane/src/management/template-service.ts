@@ -1,5 +1,5 @@
 import type { components } from "@runfleet/sdk/generated";
-import { compileTemplateSettings } from "../domain/endpoint-settings.js";
+import { compileTemplateSettings, TEMPLATE_DEFAULTS, withResetSettings } from "../domain/endpoint-settings.js";
 import { ControlPlaneError } from "../errors/control-plane-error.js";
 import type { TemplateRecord } from "../store/records.js";
 import { type Store, StoreConflictError } from "../store/store.js";
@@ -27,6 +27,7 @@ export class TemplateService {
 
   /** Creates a template; a taken name is a 409. */
   async create(input: Schemas["TemplateCreate"]): Promise<TemplateRecord> {
+    await this.requireRegistryAuth(input.containerRegistryAuthId);
     const now = this.clock.now();
     const template: TemplateRecord = {
       id: newId("tpl"),
@@ -54,10 +55,14 @@ export class TemplateService {
     return this.store.listTemplates();
   }
 
-  /** Applies a patch; bumps the version when something a worker sees changed. */
-  async update(id: string, patch: Schemas["TemplateUpdate"]): Promise<TemplateRecord> {
+  /** Applies a patch (after returning the settings named in `reset` to their defaults); bumps the version when something a worker sees changed. */
+  async update(id: string, { reset, ...patch }: Schemas["TemplateUpdate"]): Promise<TemplateRecord> {
     const current = await this.get(id);
-    const settings = compileTemplateSettings(patch, current);
+    await this.requireRegistryAuth(patch.containerRegistryAuthId);
+    const settings = compileTemplateSettings(
+      patch,
+      withResetSettings(current, { ...current, ...TEMPLATE_DEFAULTS }, patch, reset),
+    );
     const next: TemplateRecord = { ...current, ...settings, name: patch.name ?? current.name };
     const workerVisible = JSON.stringify(settings) !== JSON.stringify(compileTemplateSettings({}, current));
     if (workerVisible) {
@@ -84,6 +89,15 @@ export class TemplateService {
       );
     }
     await this.store.deleteTemplate(id);
+  }
+
+  /** The registry credentials a template names must exist (404 naming the field). */
+  private async requireRegistryAuth(id: string | undefined): Promise<void> {
+    if (id !== undefined && !(await this.store.getRegistryAuth(id))) {
+      throw new ControlPlaneError("registry_auth_not_found", `no registry credentials with id ${id}`, {
+        fields: [{ field: "containerRegistryAuthId", message: `registry credentials ${id} do not exist` }],
+      });
+    }
   }
 
   private async withNameCheck<T>(name: string, write: () => Promise<T>): Promise<T> {

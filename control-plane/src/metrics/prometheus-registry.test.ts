@@ -20,6 +20,29 @@ describe("PrometheusRegistry", () => {
   });
 });
 
+describe("PrometheusRegistry bound series", () => {
+  it("counts and observes into the same series as inc and observe", () => {
+    const registry = new PrometheusRegistry();
+    const counter = registry.counter("requests_total", "Requests", { code: "200" });
+    counter.inc();
+    counter.inc(2);
+    registry.inc("requests_total", "Requests", { code: "200" });
+    const histogram = registry.histogram("latency_seconds", "Latency", { endpoint: "e" }, [0.01, 0.1, 1]);
+    for (const value of [0.005, 0.01, 0.05, 2]) {
+      histogram.observe(value);
+    }
+    registry.observe("latency_seconds", "Latency", { endpoint: "e" }, 0.5);
+    const text = registry.render();
+    expect(text).toContain('requests_total{code="200"} 4');
+    expect(text).toContain('latency_seconds_bucket{endpoint="e",le="0.01"} 2');
+    expect(text).toContain('latency_seconds_bucket{endpoint="e",le="0.1"} 3');
+    expect(text).toContain('latency_seconds_bucket{endpoint="e",le="1"} 4');
+    expect(text).toContain('latency_seconds_bucket{endpoint="e",le="+Inf"} 5');
+    expect(text).toContain('latency_seconds_count{endpoint="e"} 5');
+    expect(text).toContain('latency_seconds_sum{endpoint="e"} 2.565');
+  });
+});
+
 describe("percentiles", () => {
   it.each([
     [[], { p50: null, p90: null, p99: null, count: 0 }],

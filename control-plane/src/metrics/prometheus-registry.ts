@@ -8,6 +8,16 @@ interface Family {
   bucketBounds?: readonly number[];
 }
 
+/** A counter series bound to its labels. */
+export interface BoundCounter {
+  inc(by?: number): void;
+}
+
+/** A histogram series bound to its labels. */
+export interface BoundHistogram {
+  observe(value: number): void;
+}
+
 /** Default histogram bounds in seconds: 1 ms to 10 min. */
 export const SECONDS_BUCKETS = [
   0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600,
@@ -51,6 +61,38 @@ export class PrometheusRegistry {
         (series.buckets as number[])[i] = ((series.buckets as number[])[i] ?? 0) + 1;
       }
     });
+  }
+
+  /**
+   * One counter series, bound to its labels once: hot paths (the router, per request) add to it without
+   * formatting labels each time.
+   */
+  counter(name: string, help: string, labels: Labels): BoundCounter {
+    const series = this.series(name, help, "counter", labels);
+    return {
+      inc: (by = 1) => {
+        series.value += by;
+      },
+    };
+  }
+
+  /** One histogram series, bound to its labels once (see {@link counter}). */
+  histogram(name: string, help: string, labels: Labels, bounds: readonly number[] = SECONDS_BUCKETS): BoundHistogram {
+    const family = this.family(name, help, "histogram");
+    family.bucketBounds ??= bounds;
+    const familyBounds = family.bucketBounds;
+    const series = this.series(name, help, "histogram", labels);
+    series.buckets ??= new Array(familyBounds.length).fill(0);
+    const buckets = series.buckets;
+    return {
+      observe: (value) => {
+        series.sum = (series.sum ?? 0) + value;
+        series.value++;
+        for (let i = familyBounds.length - 1; i >= 0 && value <= (familyBounds[i] as number); i--) {
+          buckets[i] = (buckets[i] ?? 0) + 1;
+        }
+      },
+    };
   }
 
   /** Registers a function that sets gauges just before each scrape. */

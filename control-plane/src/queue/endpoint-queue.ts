@@ -46,6 +46,28 @@ class Lane {
     }
   }
 
+  /** Takes the last live slot off the end (dead ones behind it go too), if any. */
+  pop(): Slot | undefined {
+    while (this.slots.length > this.head) {
+      const slot = this.slots.pop() as Slot;
+      if (slot.live) {
+        return slot;
+      }
+    }
+    return undefined;
+  }
+
+  /** The last live slot, if any. */
+  last(): Slot | undefined {
+    for (let i = this.slots.length - 1; i >= this.head; i--) {
+      const slot = this.slots[i] as Slot;
+      if (slot.live) {
+        return slot;
+      }
+    }
+    return undefined;
+  }
+
   /** Drops consumed slots once they are most of the array, so memory follows the live size. */
   compact(): void {
     if (this.head > 1024 && this.head * 2 > this.slots.length) {
@@ -56,9 +78,9 @@ class Lane {
 }
 
 /**
- * One endpoint's queue: two lanes (normal, then low priority), each served in `queueOrder`. Kept in
- * memory as an index over the durable store, rebuilt from it at start-up; inputs stay in the store so a
- * deep backlog costs a few dozen bytes per job.
+ * Queued jobs in dispatch order: two lanes (normal, then low priority), each served in `queueOrder`. The
+ * store holds the queue; this is the front of it that {@link QueueWindow} keeps in memory (ids and order
+ * only, inputs stay in the store).
  *
  * Removal is lazy (an entry is marked dead and skipped when reached) so that cancelling or expiring a
  * job deep in the queue costs O(1).
@@ -128,6 +150,27 @@ export class EndpointQueue {
       lane.compact();
     }
     return taken;
+  }
+
+  /** Takes the last job off the back (low-priority lane first): the window gives back its tail. */
+  pop(): QueueEntry | undefined {
+    for (const lane of [this.low, this.normal]) {
+      const slot = lane.pop();
+      if (slot) {
+        this.byId.delete(slot.id);
+        lane.live--;
+        return { id: slot.id, queueOrder: slot.queueOrder, createdAt: slot.createdAt, lowPriority: slot.lowPriority };
+      }
+    }
+    return undefined;
+  }
+
+  /** The last job in dispatch order, if any. */
+  last(): QueueEntry | undefined {
+    const slot = this.low.last() ?? this.normal.last();
+    return (
+      slot && { id: slot.id, queueOrder: slot.queueOrder, createdAt: slot.createdAt, lowPriority: slot.lowPriority }
+    );
   }
 
   /** The oldest waiting job's submission instant in the normal lane (QUEUE_DELAY scaling), if any. */

@@ -14,6 +14,16 @@ export type WorkerStatus = Schemas["WorkerStatus"];
 /** Prefix of worker tokens, so they are told apart from API keys at a glance. */
 export const WORKER_TOKEN_PREFIX = "rfw_";
 
+/**
+ * Defaults of a worker's environment that its template or endpoint may override. The runpod Python SDK
+ * (1.x) runs start-up "fitness checks" unless `RUNPOD_SKIP_AUTO_SYSTEM_CHECKS=true`; one of them opens a
+ * TCP connection to 8.8.8.8:53 and ends the worker when that fails, so on an air-gapped host every RunPod
+ * worker would crash-loop. Self-hosted fleets skip them unless a template or endpoint sets it to `false`.
+ */
+export const WORKER_ENV_DEFAULTS: Readonly<Record<string, string>> = {
+  RUNPOD_SKIP_AUTO_SYSTEM_CHECKS: "true",
+};
+
 /** What a new worker is registered with. */
 export interface WorkerRegistration {
   driver: WorkerRecord["driver"];
@@ -21,6 +31,10 @@ export interface WorkerRegistration {
   gpuIds: string[];
   /** @defaultValue "active" */
   placement?: WorkerRecord["placement"];
+  /** The port of its own HTTP server (load-balancing endpoints). @defaultValue null */
+  port?: number | null;
+  /** A separate port for its `/ping` (`PORT_HEALTH`). @defaultValue null (on `port`) */
+  healthPort?: number | null;
 }
 
 /**
@@ -63,6 +77,8 @@ export class WorkerRegistry {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Told to every worker: how long it goes on without an answer from the control plane before it exits. */
+    private readonly orphanTimeoutMs = 300_000,
   ) {}
 
   /** Loads the persisted workers. */
@@ -93,6 +109,8 @@ export class WorkerRegistry {
       unhealthyReason: null,
       draining: false,
       placement: registration.placement ?? "active",
+      port: registration.port ?? null,
+      healthPort: registration.healthPort ?? null,
     };
     await this.store.saveWorker(worker);
     this.workers.set(worker.id, worker);
@@ -131,7 +149,10 @@ export class WorkerRegistry {
     this.readyListeners.push(listener);
   }
 
-  /** Records a call from the worker; its first job-take marks it ready. */
+  /**
+   * Records a call from the worker; its first job-take marks it ready, and clears an unhealthy mark it
+   * got before (an external worker disregarded for not connecting within the init timeout is fine now).
+   */
   seen(workerId: string, firstTake = false): void {
     const worker = this.workers.get(workerId);
     if (!worker) {
@@ -141,7 +162,12 @@ export class WorkerRegistry {
     worker.lastSeenAt = now;
     if (firstTake && worker.readyAt === null) {
       worker.readyAt = now;
-      void this.store.saveWorker(worker);
+      worker.unhealthyReason = null;
+      // Best effort: readiness is re-learnt from the next take after a restart. Never left unhandled,
+      // which would end the process (a full disk must not take the control plane down).
+      this.store.saveWorker(worker).catch(() => {
+        worker.readyAt = null;
+      });
       for (const listener of this.readyListeners) {
         listener(worker);
       }
@@ -152,7 +178,15 @@ export class WorkerRegistry {
   async markUnhealthy(workerId: string, reason: string): Promise<void> {
     const worker = this.workers.get(workerId);
     if (worker) {
-      worker.unhealthyReason = reason.slice(0, 1024);
+      await this.update(worker, { unhealthyReason: reason.slice(0, 1024) });
+    }
+  }
+
+  /** Clears an unhealthy mark once the worker answers healthy again (a load-balancing worker's `/ping`). */
+  async markHealthy(workerId: string): Promise<void> {
+    const worker = this.workers.get(workerId);
+    if (worker && worker.unhealthyReason !== null) {
+      worker.unhealthyReason = null;
       await this.store.saveWorker(worker);
     }
   }
@@ -161,8 +195,7 @@ export class WorkerRegistry {
   async drain(workerId: string): Promise<void> {
     const worker = this.workers.get(workerId);
     if (worker && !worker.draining) {
-      worker.draining = true;
-      await this.store.saveWorker(worker);
+      await this.update(worker, { draining: true });
     }
   }
 
@@ -176,11 +209,7 @@ export class WorkerRegistry {
   async place(workerId: string, placement: WorkerRecord["placement"], gpuIds?: string[]): Promise<void> {
     const worker = this.workers.get(workerId);
     if (worker) {
-      worker.placement = placement;
-      if (gpuIds) {
-        worker.gpuIds = gpuIds;
-      }
-      await this.store.saveWorker(worker);
+      await this.update(worker, gpuIds ? { placement, gpuIds } : { placement });
     }
   }
 
@@ -195,6 +224,27 @@ export class WorkerRegistry {
     this.stopSignals.delete(workerId);
     this.stopWaiters.get(workerId)?.();
     await this.store.deleteWorker(workerId);
+  }
+
+  /**
+   * Changes a worker and stores it; if the store fails, the change is undone, so memory never keeps what
+   * the store refused. The record is changed in place first because a save serializes it when its group
+   * commit runs: every change made meanwhile then lands in the same write, in order.
+   */
+  private async update(worker: WorkerRecord, change: Partial<WorkerRecord>): Promise<void> {
+    const keys = Object.keys(change) as (keyof WorkerRecord)[];
+    const previous = Object.fromEntries(keys.map((key) => [key, worker[key]])) as Partial<WorkerRecord>;
+    Object.assign(worker, change);
+    try {
+      await this.store.saveWorker(worker);
+    } catch (error) {
+      for (const key of keys) {
+        if (worker[key] === change[key]) {
+          Object.assign(worker, { [key]: previous[key] });
+        }
+      }
+      throw error;
+    }
   }
 
   /** Forgets every worker of an endpoint that was deleted (the store already dropped their rows). */
@@ -218,6 +268,21 @@ export class WorkerRegistry {
       this.stopSignals.set(workerId, signals);
     }
     signals.add(jobId);
+    this.stopWaiters.get(workerId)?.();
+  }
+
+  /**
+   * Ends a worker's job-stop long poll because the worker itself is being stopped: the held poll (or
+   * the next one) is answered at once with the worker's own id, which no job has. The runpod SDK's stop
+   * loop sleeps a second after an empty answer before it looks at its shutdown flag, and waits for the
+   * held poll before that; an answer naming an unknown job lets it end at once, so an idle worker exits
+   * in milliseconds after SIGTERM instead of at the kill that follows the grace period.
+   */
+  releaseStopPoll(workerId: string): void {
+    if (!this.workers.has(workerId)) {
+      return;
+    }
+    this.stopSignals.set(workerId, new Set([...(this.stopSignals.get(workerId) ?? []), workerId]));
     this.stopWaiters.get(workerId)?.();
   }
 
@@ -253,7 +318,17 @@ export class WorkerRegistry {
   /**
    * The environment a worker is started with: what the runpod Python SDK and `@runfleet/sdk/worker`
    * read (URL templates with the worker id filled in and an existing `?` query, because the SDK appends
-   * `&...`), the worker's token, and the template's and endpoint's own variables (endpoint wins).
+   * `&...`), the worker's token, and the template's and endpoint's own variables, plain and secret
+   * (endpoint wins; secret values in plain text, as the worker needs them), over
+   * {@link WORKER_ENV_DEFAULTS}. Every driver and every registered external worker gets this one
+   * environment.
+   *
+   * Defaults the template and endpoint may override: `PYTHONUNBUFFERED=1`, so that a Python worker's
+   * output reaches its log (and `logs -f`) line by line as it is written rather than in 4 KiB blocks, as
+   * it does on RunPod, whose base images set it; and, for workers this control plane runs (`machine`
+   * given), `RUNPOD_CPU_COUNT` and `RUNPOD_MEM_GB`: the template's limits, else the machine's. External
+   * workers run elsewhere, so only the template's limits are known for them. `RUNPOD_DC_ID` is not set:
+   * one control plane is one site, with no data-center id of RunPod's to give.
    */
   environment(options: {
     worker: WorkerRecord;
@@ -262,13 +337,23 @@ export class WorkerRegistry {
     template: TemplateRecord;
     baseUrl: string;
     pingIntervalMs: number;
+    /** The machine a managed worker runs on; absent for external workers. */
+    machine?: { cpuCount: number; memoryMb: number };
   }): Record<string, string> {
-    const { worker, token, endpoint, template, baseUrl, pingIntervalMs } = options;
+    const { worker, token, endpoint, template, baseUrl, pingIntervalMs, machine } = options;
     const base = `${baseUrl.replace(/\/$/, "")}/v2/${endpoint.id}`;
     const gpu = encodeURIComponent(worker.gpuIds.length > 0 ? (endpoint.gpuTypeIds[0] ?? "gpu") : "none");
+    const cpuCount = template.cpuLimit ?? machine?.cpuCount;
+    const memoryMb = template.memoryLimitMb ?? machine?.memoryMb;
     const env: Record<string, string> = {
+      ...WORKER_ENV_DEFAULTS,
+      PYTHONUNBUFFERED: "1",
+      ...(cpuCount === undefined ? {} : { RUNPOD_CPU_COUNT: String(Math.max(1, Math.floor(cpuCount))) }),
+      ...(memoryMb === undefined ? {} : { RUNPOD_MEM_GB: gigabytes(memoryMb) }),
       ...template.env,
+      ...template.secretEnv,
       ...endpoint.env,
+      ...endpoint.secretEnv,
       RUNPOD_WEBHOOK_GET_JOB: `${base}/job-take/${worker.id}?gpu=${gpu}`,
       RUNPOD_WEBHOOK_POST_OUTPUT: `${base}/job-done/${worker.id}/$ID?gpu=${gpu}`,
       RUNPOD_WEBHOOK_POST_STREAM: `${base}/job-stream/${worker.id}/$ID?gpu=${gpu}`,
@@ -284,10 +369,23 @@ export class WorkerRegistry {
       RUNFLEET_WORKER_ID: worker.id,
       RUNFLEET_WORKER_TOKEN: token,
       RUNFLEET_WORKER_CONCURRENCY: String(worker.concurrency),
+      RUNFLEET_WORKER_ORPHAN_TIMEOUT_MS: String(this.orphanTimeoutMs),
     };
     if (worker.gpuIds.length > 0) {
       env.CUDA_VISIBLE_DEVICES = worker.gpuIds.join(",");
     }
+    if (worker.port !== null) {
+      // A load-balancing worker serves its own HTTP API here and answers `GET /ping` on the same port,
+      // or on a port of its own when the endpoint asked for one.
+      env.PORT = String(worker.port);
+      env.PORT_HEALTH = String(worker.healthPort ?? worker.port);
+    }
     return env;
   }
+}
+
+/** Megabytes as RunPod's `RUNPOD_MEM_GB` gives memory: whole gigabytes, or one decimal below 1 GB. */
+function gigabytes(memoryMb: number): string {
+  const gb = memoryMb / 1024;
+  return gb >= 1 ? String(Math.floor(gb)) : gb.toFixed(1);
 }

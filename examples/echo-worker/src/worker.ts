@@ -5,18 +5,23 @@
  * Input (all optional):
  * - `message`: echoed back;
  * - `sleepMs`: wait this long first (cut short when the job is cancelled);
+ * - `log`: write this line to stdout first (for log viewers);
  * - `progress`: send a progress update `{ step: 1 }` first;
  * - `chunks`: stream `{ chunk: i }` for i in 0..chunks-1 instead of returning one value;
  * - `fail`: throw an Error with this message;
  * - `crash`: end the process in the middle of the job (a lost worker).
  *
- * With `ECHO_EXIT_AT_START=1` it exits at once with code 1 (a crash-looping worker).
+ * With `ECHO_EXIT_AT_START=1` it exits at once with code 1 (a crash-looping worker). With
+ * `ECHO_EXECUTIONS_FILE=<path>` it appends each job's id to that file as it starts the job, so a test can
+ * count how often each job ran.
  */
+import { appendFileSync } from "node:fs";
 import { type HandlerOutput, type Job, progress, start } from "@runfleet/sdk/worker";
 
 /** What the echo worker accepts. */
 export interface EchoInput {
   message?: string;
+  log?: string;
   sleepMs?: number;
   progress?: boolean;
   chunks?: number;
@@ -38,12 +43,20 @@ async function* stream(count: number, signal: AbortSignal): AsyncGenerator<{ chu
 /** A result, or one streamed chunk. */
 export type EchoOutput = { echo: EchoInput; workerId: string } | { chunk: number };
 
+const executionsFile = process.env.ECHO_EXECUTIONS_FILE;
+
 function handler(job: Job<EchoInput | undefined>): HandlerOutput<EchoOutput> {
+  if (executionsFile) {
+    appendFileSync(executionsFile, `${job.id}\n`);
+  }
   const input = job.input ?? {};
   if (typeof input.chunks === "number") {
     return stream(input.chunks, job.signal);
   }
   return (async () => {
+    if (typeof input.log === "string") {
+      process.stdout.write(`${input.log}\n`);
+    }
     if (input.progress) {
       await progress(job, { step: 1 });
     }

@@ -15,3 +15,7 @@ export const templateId = outputs.templateId;
 export const workersMax = outputs.workersMax;
 /** An `invoke` key for this endpoint only (a secret: `pulumi stack output clientKey --show-secrets`). */
 export const clientKey = outputs.clientKey;
+/** The endpoint's name, chosen by autonaming (`pulumi-echo-<suffix>`). */
+export const endpointName = outputs.endpointName;
+/** With the `existingEndpointId` setting: that endpoint's `workersMax`, read with `Endpoint.get`. */
+export const existingWorkersMax = outputs.existingWorkersMax ?? null; // null, not undefined: no warning

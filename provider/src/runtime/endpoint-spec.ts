@@ -1,73 +1,50 @@
+import { endpointSettingsProblems, RESETTABLE_ENDPOINT_SETTINGS } from "@runfleet/sdk";
 import type { components } from "@runfleet/sdk/generated";
-import { z } from "zod";
-import { dataOrGone, expectData } from "./management-client.js";
+import { requestValidator, UNMANAGED_SECRETS } from "./request-validation.js";
 import { type CheckFailure, type ResourceSpec, ruleFailures } from "./resource-provider.js";
-import { envSchema, idSchema, nameSchema } from "./schema-parts.js";
+import { managementCall, unlessGone } from "./runfleet-client.js";
+import type { EndpointInputs, EndpointOutputs } from "./types.js";
 
 type Schemas = components["schemas"];
 
-/** The plain inputs of an `Endpoint`: the management API's create body. */
-export type EndpointInputs = Schemas["EndpointCreate"];
+export type { EndpointInputs, EndpointOutputs } from "./types.js";
 
-/** What Pulumi stores for an `Endpoint`: the endpoint as the control plane reports it. */
-export type EndpointOutputs = Omit<Schemas["Endpoint"], "id"> & {
-  /** The endpoint's id, the one job requests use (`/v2/{endpointId}/run`). */
-  endpointId: string;
-};
-
-/** The contract's rules for endpoint settings, so `pulumi preview` rejects what the API would. */
-export const endpointSchema = z.strictObject({
-  name: nameSchema,
-  templateId: idSchema,
-  computeType: z.enum(["GPU", "CPU"]).optional(),
-  gpuTypeIds: z.array(z.string().min(1).max(100)).max(32).optional(),
-  gpuCount: z.number().int().min(1).max(16).optional(),
-  workersMin: z.number().int().min(0).max(1000).optional(),
-  workersMax: z.number().int().min(0).max(1000).optional(),
-  idleTimeout: z.number().int().min(1).max(3600).optional(),
-  scalerType: z.enum(["QUEUE_DELAY", "REQUEST_COUNT"]).optional(),
-  scalerValue: z.number().int().min(1).max(10000).optional(),
-  executionTimeoutMs: z.number().int().min(5000).max(604_800_000).optional(),
-  flashboot: z.boolean().optional(),
-  env: envSchema.optional(),
-  driver: z.enum(["process", "docker", "kubernetes"]).nullable().optional(),
-}) satisfies z.ZodType<EndpointInputs>;
+/** The contract's rules for endpoint settings (`EndpointCreate`), so `pulumi preview` rejects what the API would. */
+export const endpointValidator = requestValidator("EndpointCreate", UNMANAGED_SECRETS);
 
 /**
- * The one cross-property rule a preview can check without the server: both bounds set and inverted.
- * (With one bound left to the control plane's default, the control plane itself answers.)
+ * The cross-property rules, from `@runfleet/sdk`: the same copy the control plane applies, checked here on
+ * the properties the program sets (a rule whose fields are left to the control plane's defaults is
+ * answered by the control plane itself).
  */
-function checkWorkerBounds(inputs: EndpointInputs): CheckFailure[] {
-  const { workersMin, workersMax } = inputs;
-  if (workersMin === undefined || workersMax === undefined || workersMin <= workersMax) {
-    return [];
-  }
-  return ruleFailures(
-    `workersMin (${workersMin}) must not exceed workersMax (${workersMax})`,
-    "workersMin",
-    "workersMax",
-  );
+function checkCrossFieldRules(inputs: EndpointInputs): CheckFailure[] {
+  return endpointSettingsProblems(inputs).flatMap(({ fields, message }) => ruleFailures(message, ...fields));
 }
 
-/** How an `Endpoint` maps onto `/v1/endpoints`. Every setting can be PATCHed, so nothing replaces. */
-export const endpointSpec: ResourceSpec<EndpointInputs, Schemas["Endpoint"], EndpointOutputs> = {
+/**
+ * How an `Endpoint` maps onto `/v1/endpoints`. Every setting can be PATCHed, so nothing replaces; one the
+ * program stops declaring returns to the control plane's default.
+ */
+export const endpointSpec: ResourceSpec<
+  EndpointInputs,
+  Schemas["Endpoint"],
+  EndpointOutputs,
+  Schemas["ResettableEndpointSetting"]
+> = {
   noun: "endpoint",
-  schema: endpointSchema,
-  crossChecks: checkWorkerBounds,
+  validator: endpointValidator,
+  crossChecks: checkCrossFieldRules,
   replaceOnChange: [],
-  create: (client, body) => expectData("create endpoint", client.POST("/v1/endpoints", { body })),
-  get: (client, endpointId) =>
-    dataOrGone("read endpoint", client.GET("/v1/endpoints/{endpointId}", { params: { path: { endpointId } } })),
-  update: (client, endpointId, body) =>
-    expectData(
+  resettable: RESETTABLE_ENDPOINT_SETTINGS,
+  create: (runfleet, settings) => managementCall("create endpoint", runfleet.endpoints.create(settings)),
+  get: (runfleet, endpointId) => unlessGone("read endpoint", runfleet.endpoints.get(endpointId)),
+  update: (runfleet, endpointId, patch, reset) =>
+    managementCall(
       "update endpoint",
-      client.PATCH("/v1/endpoints/{endpointId}", { params: { path: { endpointId } }, body }),
+      runfleet.endpoints.update(endpointId, reset.length === 0 ? patch : { ...patch, reset }),
     ),
-  remove: async (client, endpointId) => {
-    await dataOrGone(
-      "delete endpoint",
-      client.DELETE("/v1/endpoints/{endpointId}", { params: { path: { endpointId } } }),
-    );
+  remove: async (runfleet, endpointId) => {
+    await unlessGone("delete endpoint", runfleet.endpoints.delete(endpointId));
   },
   idOf: (endpoint) => endpoint.id,
   outputs: ({ id, ...endpoint }) => ({ endpointId: id, ...endpoint }),

@@ -9,24 +9,29 @@ import type { dynamic } from "@pulumi/pulumi";
 import { type ApiKeyInputs, type ApiKeyOutputs, apiKeySpec } from "./api-key-spec.js";
 import { ConnectionSettings } from "./connection.js";
 import { type EndpointInputs, type EndpointOutputs, endpointSpec } from "./endpoint-spec.js";
+import { type RegistryAuthInputs, type RegistryAuthOutputs, registryAuthSpec } from "./registry-auth-spec.js";
 import { type ResourceProviderOptions, RunfleetResourceProvider } from "./resource-provider.js";
 import { type TemplateInputs, type TemplateOutputs, templateSpec } from "./template-spec.js";
 
 export type { ApiKeyInputs, ApiKeyOutputs } from "./api-key-spec.js";
+export { apiKeySpec } from "./api-key-spec.js";
 export { CONFIG_KEYS, type Connection, ConnectionSettings, ENV_KEYS } from "./connection.js";
 export type { EndpointInputs, EndpointOutputs } from "./endpoint-spec.js";
 export { endpointSpec } from "./endpoint-spec.js";
-export { type FetchFunction, RunfleetApiError } from "./management-client.js";
+export type { RegistryAuthInputs, RegistryAuthOutputs } from "./registry-auth-spec.js";
+export { registryAuthSpec } from "./registry-auth-spec.js";
+export { type RequestValidator, requestValidator, UNMANAGED_SECRETS } from "./request-validation.js";
 export {
   type CheckFailure,
   type ResourceProviderOptions,
   type ResourceSpec,
   RunfleetResourceProvider,
 } from "./resource-provider.js";
+export { ControlPlaneUnreachableError, type FetchFunction, RunfleetApiError } from "./runfleet-client.js";
 export type { TemplateInputs, TemplateOutputs } from "./template-spec.js";
+export { templateSpec } from "./template-spec.js";
 
-/** The kinds of resource this package provides. */
-export type ResourceKind = "endpoint" | "template" | "apiKey";
+export type { ResourceKind } from "./types.js";
 
 /** One provider implementation per resource kind, sharing one set of connection settings. */
 export interface RunfleetProviders {
@@ -37,6 +42,7 @@ export interface RunfleetProviders {
   readonly endpoint: dynamic.ResourceProvider<EndpointInputs, EndpointOutputs>;
   readonly template: dynamic.ResourceProvider<TemplateInputs, TemplateOutputs>;
   readonly apiKey: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs>;
+  readonly registryAuth: dynamic.ResourceProvider<RegistryAuthInputs, RegistryAuthOutputs>;
 }
 
 /** Builds the provider implementations; the provider process uses {@link providers}, tests build their own. */
@@ -48,6 +54,7 @@ export function createProviders(options: ResourceProviderOptions = {}): Runfleet
     endpoint: new RunfleetResourceProvider(endpointSpec, connection, options),
     template: new RunfleetResourceProvider(templateSpec, connection, options),
     apiKey: new RunfleetResourceProvider(apiKeySpec, connection, options),
+    registryAuth: new RunfleetResourceProvider(registryAuthSpec, connection, options),
   };
 }
 

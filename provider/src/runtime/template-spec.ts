@@ -1,61 +1,46 @@
+import { RESETTABLE_TEMPLATE_SETTINGS, templateSettingsProblems } from "@runfleet/sdk";
 import type { components } from "@runfleet/sdk/generated";
-import { z } from "zod";
-import { dataOrGone, expectData } from "./management-client.js";
+import { requestValidator, UNMANAGED_SECRETS } from "./request-validation.js";
 import { type CheckFailure, type ResourceSpec, ruleFailures } from "./resource-provider.js";
-import { envSchema, nameSchema } from "./schema-parts.js";
+import { managementCall, unlessGone } from "./runfleet-client.js";
+import type { TemplateInputs, TemplateOutputs } from "./types.js";
 
 type Schemas = components["schemas"];
 
-/** The plain inputs of a `Template`: the management API's create body. */
-export type TemplateInputs = Schemas["TemplateCreate"];
+export type { TemplateInputs, TemplateOutputs } from "./types.js";
 
-/** What Pulumi stores for a `Template`: the template as the control plane reports it. */
-export type TemplateOutputs = Omit<Schemas["Template"], "id"> & {
-  /** The template's id, for `Endpoint.templateId`. */
-  templateId: string;
-};
+/** The contract's rules for template settings (`TemplateCreate`). */
+export const templateValidator = requestValidator("TemplateCreate", UNMANAGED_SECRETS);
 
-/** The contract's rules for template settings. */
-export const templateSchema = z.strictObject({
-  name: nameSchema,
-  imageName: z.string().min(1).max(512).optional(),
-  command: z.array(z.string().max(4096)).max(256).optional(),
-  env: envSchema.optional(),
-  ports: z
-    .array(z.string().regex(/^[0-9]{1,5}\/(http|tcp|udp)$/, "must look like 8000/http, 9000/tcp or 53/udp"))
-    .max(10)
-    .optional(),
-  cpuLimit: z.number().gt(0).max(512).optional(),
-  memoryLimitMb: z.number().int().min(16).max(4_194_304).optional(),
-}) satisfies z.ZodType<TemplateInputs>;
-
-/** A template must run something: an image, a command, or both. */
-function checkRunnable(inputs: TemplateInputs): CheckFailure[] {
-  if (inputs.imageName !== undefined || (inputs.command !== undefined && inputs.command.length > 0)) {
-    return [];
-  }
-  return ruleFailures("a template needs imageName, command, or both", "imageName", "command");
+/** The rules that span properties, from `@runfleet/sdk`: the same copy the control plane applies. */
+function checkTemplateRules(inputs: TemplateInputs): CheckFailure[] {
+  return templateSettingsProblems(inputs).flatMap(({ fields, message }) => ruleFailures(message, ...fields));
 }
 
-/** How a `Template` maps onto `/v1/templates`. Every setting, the name included, can be PATCHed. */
-export const templateSpec: ResourceSpec<TemplateInputs, Schemas["Template"], TemplateOutputs> = {
+/**
+ * How a `Template` maps onto `/v1/templates`. Every setting, the name included, can be PATCHed; one the
+ * program stops declaring returns to its default.
+ */
+export const templateSpec: ResourceSpec<
+  TemplateInputs,
+  Schemas["Template"],
+  TemplateOutputs,
+  Schemas["ResettableTemplateSetting"]
+> = {
   noun: "template",
-  schema: templateSchema,
-  crossChecks: checkRunnable,
+  validator: templateValidator,
+  crossChecks: checkTemplateRules,
   replaceOnChange: [],
-  create: (client, body) => expectData("create template", client.POST("/v1/templates", { body })),
-  get: (client, templateId) =>
-    dataOrGone("read template", client.GET("/v1/templates/{templateId}", { params: { path: { templateId } } })),
-  update: (client, templateId, body) =>
-    expectData(
+  resettable: RESETTABLE_TEMPLATE_SETTINGS,
+  create: (runfleet, settings) => managementCall("create template", runfleet.templates.create(settings)),
+  get: (runfleet, templateId) => unlessGone("read template", runfleet.templates.get(templateId)),
+  update: (runfleet, templateId, patch, reset) =>
+    managementCall(
       "update template",
-      client.PATCH("/v1/templates/{templateId}", { params: { path: { templateId } }, body }),
+      runfleet.templates.update(templateId, reset.length === 0 ? patch : { ...patch, reset }),
     ),
-  remove: async (client, templateId) => {
-    await dataOrGone(
-      "delete template",
-      client.DELETE("/v1/templates/{templateId}", { params: { path: { templateId } } }),
-    );
+  remove: async (runfleet, templateId) => {
+    await unlessGone("delete template", runfleet.templates.delete(templateId));
   },
   idOf: (template) => template.id,
   outputs: ({ id, ...template }) => ({ templateId: id, ...template }),

@@ -84,13 +84,17 @@ export class ApiError extends RunfleetError {
 /** No answer came back: the control plane is not running, not reachable, or the connection broke. */
 export class ConnectionError extends RunfleetError {
   override readonly name = "ConnectionError";
+  /** The request that got no answer, when it is known: its method and full URL. */
+  readonly request: { method: string; url: string } | undefined;
+
   constructor(
     /** The URL that could not be reached. */
     readonly url: string,
-    options: { cause: unknown },
+    options: { cause: unknown; request?: { method: string; url: string } },
   ) {
     const reason = describeCause(options.cause);
-    super(`cannot reach the control plane at ${url}${reason ? ` (${reason})` : ""}`, options);
+    super(`cannot reach the control plane at ${url}${reason ? ` (${reason})` : ""}`, { cause: options.cause });
+    this.request = options.request;
   }
 }
 

@@ -47,7 +47,10 @@ export function retryingFetch(options: CompiledRunfleetOptions): RequestFetch {
           await pause(request, attempt, backoff(options, attempt), undefined, false, options);
           continue;
         }
-        throw new ConnectionError(options.baseUrl, { cause: error });
+        throw new ConnectionError(options.baseUrl, {
+          cause: error,
+          request: { method: request.method, url: request.url },
+        });
       }
       requestOf.set(response, { method: request.method, url: request.url });
       const status = response.status;

@@ -4,7 +4,15 @@ import { type CallOptions, callSignal, unwrap } from "./call.js";
 import type { ClientContext } from "./client-context.js";
 import { Endpoint, type EndpointSchemas } from "./endpoint.js";
 import { Job } from "./job.js";
-import { EndpointsApi, KeysApi, TemplatesApi, WorkersApi } from "./management.js";
+import {
+  AuditApi,
+  EndpointsApi,
+  KeysApi,
+  RegistryAuthsApi,
+  SshKeysApi,
+  TemplatesApi,
+  WorkersApi,
+} from "./management.js";
 import { retryingFetch } from "./retrying-fetch.js";
 import { type CompiledRunfleetOptions, compileRunfleetOptions, type RunfleetOptions } from "./runfleet-options.js";
 
@@ -24,12 +32,20 @@ export interface Runfleet {
   readonly endpoints: EndpointsApi;
   /** Templates: CRUD. */
   readonly templates: TemplatesApi;
+  /** Container registry credentials that templates pull private images with. */
+  readonly registryAuths: RegistryAuthsApi;
   /** API keys: create, list, revoke. */
   readonly keys: KeysApi;
   /** Workers: list, logs, drain, stop, register. */
   readonly workers: WorkersApi;
+  /** The audit log of sessions inside workers. */
+  readonly audit: AuditApi;
+  /** SSH public keys for the SSH gateway. */
+  readonly sshKeys: SshKeysApi;
   /** The GPUs the control plane may hand out, and who holds them. */
   gpus(call?: CallOptions): Promise<components["schemas"]["Gpu"][]>;
+  /** The API key this client calls with, without its secret: its scope says what it may do. */
+  whoami(call?: CallOptions): Promise<components["schemas"]["ApiKey"]>;
   /** Whether the control plane is ready to serve (store reachable); `ready: false` with the checks otherwise. */
   readiness(call?: CallOptions): Promise<components["schemas"]["Readiness"]>;
   /**
@@ -64,9 +80,13 @@ export function createRunfleet(options: RunfleetOptions): Runfleet {
     job: (endpointId, jobId) => new Job(ctx, endpointId, jobId),
     endpoints: new EndpointsApi(ctx),
     templates: new TemplatesApi(ctx),
+    registryAuths: new RegistryAuthsApi(ctx),
     keys: new KeysApi(ctx),
     workers: new WorkersApi(ctx),
+    audit: new AuditApi(ctx),
+    sshKeys: new SshKeysApi(ctx),
     gpus: async (call) => unwrap(await api.GET("/v1/gpus", { signal: callSignal(compiled, call) })),
+    whoami: async (call) => unwrap(await api.GET("/v1/whoami", { signal: callSignal(compiled, call) })),
     readiness: async (call) => {
       const result = await api.GET("/readyz", { signal: callSignal(compiled, call) });
       // 503 carries the same document, saying which check failed.

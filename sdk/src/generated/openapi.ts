@@ -33,7 +33,8 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Answers 200 when the store answers queries, 503 otherwise. Needs no key.
+         * @description Answers 200 when the store answers queries and takes writes, 503 otherwise (also while its disk
+         *     is full: it comes back by itself once a write succeeds). Needs no key.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -93,6 +94,27 @@ export interface paths {
          * @description An HTML page that renders this document.
          */
         get: operations["getApiReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API key making the call
+         * @description The caller's key, without its secret: its scope says what it may do (the console reads it to offer
+         *     only what the key allows). Any valid API key may call it, whatever its scope.
+         */
+        get: operations["getCaller"];
         put?: never;
         post?: never;
         delete?: never;
@@ -325,6 +347,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/endpoints/{endpointId}/workers/{workerId}/exec": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+                /** @description The worker's id. */
+                workerId: components["parameters"]["WorkerId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * An interactive terminal in a worker (WebSocket)
+         * @description A WebSocket (RFC 6455) upgrade: send `Connection: Upgrade`, `Upgrade: websocket` and the API key
+         *     in `Authorization`; a browser, which cannot set that header, offers the subprotocols
+         *     `runfleet.shell.v1` and `runfleet.bearer.<key>` instead (the answer selects `runfleet.shell.v1`).
+         *     The session runs `command` (through `/bin/sh -c`), or the worker's shell
+         *     (`bash` where present, else `sh`), on a pseudo-terminal of `cols` × `rows`.
+         *
+         *     Messages:
+         *
+         *     * client → server, **binary**: bytes typed on the terminal (Ctrl-D on an empty line ends a shell).
+         *     * client → server, **text**: JSON control messages, `{"type":"resize","cols":120,"rows":40}`.
+         *     * server → client, **binary**: what the terminal shows.
+         *     * server → client, **text**: JSON, first `{"type":"started","sessionId":"…"}`, last
+         *       `{"type":"exit","exitCode":0,"signal":null}` (or `{"type":"error","message":"…"}`); then the
+         *       server closes the socket (code 1000).
+         *
+         *     Closing the socket ends the session. A plain GET without the upgrade headers is answered 426.
+         *     Admin keys only; every session is an audit event. `runfleet workers shell` is a client of this.
+         */
+        get: operations["openWorkerShell"];
+        put?: never;
+        /**
+         * Run a command inside a worker
+         * @description Runs `command` in the worker's context and streams what it writes, then its exit code, as
+         *     newline-delimited JSON (one `ExecEvent` a line: `started`, then `stdout`/`stderr` chunks as they
+         *     come, then one `exit`, or `error` when the session failed after it started). Output bytes are
+         *     base64 so that binary output survives.
+         *
+         *     * **docker**: the engine's exec in the worker's container (its environment, working directory and
+         *       user).
+         *     * **process**: a child process in the worker's working directory with the worker's environment
+         *       (secrets included). It runs as the control plane's user on the control plane's host: **it is not
+         *       isolated from the host** (see docs/debugging.md).
+         *     * **external** workers (run by your own supervisor) cannot be entered: 409.
+         *
+         *     A client that hangs up ends the command (SIGTERM, then SIGKILL). Admin keys only; every session is
+         *     recorded as an audit event (`GET /v1/audit-events`).
+         *
+         *     An interactive session (a terminal, resize, stdin) is a WebSocket on the same path: see
+         *     `openWorkerShell`.
+         */
+        post: operations["execInWorker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/endpoints/{endpointId}/metrics": {
         parameters: {
             query?: never;
@@ -335,7 +418,16 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** An endpoint's metrics over time */
+        /**
+         * An endpoint's metrics over time
+         * @description A range query over the endpoint's stored metric history: one point per `step` seconds between `from`
+         *     and `to`, with summary figures over the whole range. The history is sampled every
+         *     `metricsIntervalMs` (10 s by default) into 10-second buckets and downsampled as it ages: 10 s
+         *     buckets are kept 6 hours, 1 min buckets 48 hours, 10 min buckets 14 days, 1 h buckets 90 days
+         *     (at most 9,216 rows per endpoint). The finest kept resolution that covers `from` answers; a
+         *     `step` finer than it is raised to it, and without `step` the range is cut into about 360 points.
+         *     It survives restarts of the control plane.
+         */
         get: operations["getEndpointMetrics"];
         put?: never;
         post?: never;
@@ -357,6 +449,52 @@ export interface paths {
         };
         /** The autoscaler's decisions for an endpoint */
         get: operations["listScalingEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{endpointId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * An endpoint's worker time and GPU time over a range
+         * @description Worker-seconds by state (initializing, running, idle, standby, throttled, stopping, unhealthy) and GPU-seconds, for the endpoint and for each of its workers, over `[from, to)`. Usage is kept in one-minute buckets, so the range is widened to whole minutes; the time a worker spent in a state is measured by sampling its status (see the server's `usageSampleMs`).
+         */
+        get: operations["getEndpointUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{endpointId}/advice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Autoscaling pitfalls found in an endpoint's recent history
+         * @description Checks the endpoint's recent history (retained jobs, usage, scaling events) for the known autoscaling pitfalls (workersMax reached while the queue grew, an idle timeout shorter than the gaps between bursts, workersMin idle most of the time, workers that boot longer than the idle timeout, a GPU type that is never available), each with its evidence and, where a setting would help, the same history simulated with the changed setting.
+         */
+        get: operations["getEndpointAdvice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -409,6 +547,59 @@ export interface paths {
          * @description Endpoints using the template roll their workers over to the new version.
          */
         patch: operations["updateTemplate"];
+        trace?: never;
+    };
+    "/v1/registry-auths": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List container registry credentials
+         * @description Credentials are listed without their password, which the API never shows.
+         */
+        get: operations["listRegistryAuths"];
+        put?: never;
+        /**
+         * Store container registry credentials
+         * @description Credentials a template names in `containerRegistryAuthId` to pull a private image (RunPod's
+         *     container registry auth). The password is encrypted at rest and never shown again.
+         */
+        post: operations["createRegistryAuth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/registry-auths/{registryAuthId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The stored credentials' id. */
+                registryAuthId: components["parameters"]["RegistryAuthId"];
+            };
+            cookie?: never;
+        };
+        /** Get container registry credentials */
+        get: operations["getRegistryAuth"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete container registry credentials
+         * @description Refused with 409 while a template names them.
+         */
+        delete: operations["deleteRegistryAuth"];
+        options?: never;
+        head?: never;
+        /**
+         * Change container registry credentials
+         * @description The next image pull of a template naming them uses the new ones.
+         */
+        patch: operations["updateRegistryAuth"];
         trace?: never;
     };
     "/v1/keys": {
@@ -468,6 +659,77 @@ export interface paths {
          * @description GPUs this control plane may hand out, detected or declared, and who holds each.
          */
         get: operations["listGpus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ssh-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List SSH public keys
+         * @description The keys the SSH gateway (`runfleet serve --ssh-port`) accepts. Admin keys only.
+         */
+        get: operations["listSshKeys"];
+        put?: never;
+        /**
+         * Register an SSH public key
+         * @description Registers an OpenSSH public key (one line of `~/.ssh/id_ed25519.pub`, `id_ecdsa.pub` or
+         *     `id_rsa.pub`). Its holder may then open a shell in any worker through the SSH gateway:
+         *     `ssh <workerId>@<host> -p <port>`. Admin keys only: a registered key is as powerful as an admin key.
+         */
+        post: operations["createSshKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ssh-keys/{sshKeyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SSH key's id. */
+                sshKeyId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Get an SSH public key */
+        get: operations["getSshKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an SSH public key
+         * @description The gateway refuses the key from now on; sessions already open keep running.
+         */
+        delete: operations["deleteSshKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log
+         * @description Every session opened inside a worker (exec, WebSocket shell, SSH), newest first: who opened it,
+         *     in which worker, what ran, when it started and ended, and how it ended. Admin keys only.
+         */
+        get: operations["listAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -597,6 +859,10 @@ export interface paths {
          * Take a job's streamed chunks
          * @description Returns the chunks not yet delivered and marks them delivered. When there are none and the job
          *     has not ended, holds the request up to `wait` ms (default 10 s) for the next chunk.
+         *
+         *     Each chunk is handed out once, so taking them is not a read: it needs an `admin` key or an
+         *     `invoke` key allowed on the endpoint. A `read` key gets 403 (it would take the chunks from the
+         *     client that runs the job); it can follow the job with `/status`.
          */
         get: operations["streamJob"];
         put?: never;
@@ -701,12 +967,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/lb/{endpointId}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+                /**
+                 * @description The path on the worker's server; it may contain slashes.
+                 * @example v1/chat/completions
+                 */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Route a request to a worker's own HTTP server
+         * @description See the path's description. Not validated here; the worker answers.
+         */
+        get: operations["proxyLoadBalancerGet"];
+        put?: never;
+        /**
+         * Route a request with a body to a worker's own HTTP server
+         * @description See the path's description. The body is streamed to the worker as it is.
+         */
+        post: operations["proxyLoadBalancerPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/{endpointId}/job-take/{workerId}": {
         parameters: {
             query?: {
                 /** @description The worker's GPU type; informational (RunPod's templates carry it). */
                 gpu?: components["parameters"]["GpuQuery"];
-                /** @description `1` when the worker already runs a job. */
+                /** @description `1` when the worker already runs a job, `0` when it runs none. */
                 job_in_progress?: components["parameters"]["JobInProgress"];
             };
             header?: never;
@@ -736,7 +1034,7 @@ export interface paths {
             query?: {
                 /** @description The worker's GPU type; informational (RunPod's templates carry it). */
                 gpu?: components["parameters"]["GpuQuery"];
-                /** @description `1` when the worker already runs a job. */
+                /** @description `1` when the worker already runs a job, `0` when it runs none. */
                 job_in_progress?: components["parameters"]["JobInProgress"];
                 /** @description Most jobs to hand out. */
                 batch_size?: number;
@@ -777,7 +1075,10 @@ export interface paths {
         };
         /**
          * Jobs this worker must stop
-         * @description Held open until a job of this worker is cancelled or timed out; 204 when none.
+         * @description Held open until a job of this worker is cancelled, timed out or expired; 204 when none. When the
+         *     control plane stops the worker itself, the poll is answered right after the worker was signalled,
+         *     listing the worker's own id among `jobsToStop`: no job has that id, and the runpod SDK's stop loop,
+         *     which would sleep a second after an empty answer, then sees its shutdown at once.
          */
         get: operations["takeStopSignals"];
         put?: never;
@@ -793,7 +1094,11 @@ export interface paths {
             query?: {
                 /** @description The worker's GPU type; informational (RunPod's templates carry it). */
                 gpu?: components["parameters"]["GpuQuery"];
-                /** @description `true` on the final post of a generator job. */
+                /**
+                 * @description `true` on the final post of a generator job. Informational: the control plane ends the job the same
+                 *     way either way. Boolean query parameters also accept Python's spelling (`True`, `False`), which the
+                 *     runpod Python SDK sends; clients send `true` or `false`.
+                 */
                 isStream?: components["parameters"]["IsStream"];
             };
             header?: never;
@@ -811,9 +1116,12 @@ export interface paths {
         put?: never;
         /**
          * Report a result or a progress update
-         * @description The body is JSON whatever the content type says: the runpod Python SDK sends JSON text as
-         *     `application/x-www-form-urlencoded`. A body with `status: IN_PROGRESS` is a progress update;
+         * @description Send the body as `application/json`. The body is read as JSON whatever the content type says, since
+         *     the runpod Python SDK sends JSON text labelled `application/x-www-form-urlencoded`. A body with `status: IN_PROGRESS` is a progress update;
          *     anything else ends the job. `error` may be a string (RunPod sends a JSON-encoded string) or an object.
+         *     A progress update for a job this worker ran and that has ended since is answered 200 and ignored,
+         *     as RunPod does: the runpod SDK sends progress from a thread, so one sent as the handler returns can
+         *     arrive after the result. Any other report on a job the worker does not hold is a 409.
          */
         post: operations["postJobResult"];
         delete?: never;
@@ -827,7 +1135,11 @@ export interface paths {
             query?: {
                 /** @description The worker's GPU type; informational (RunPod's templates carry it). */
                 gpu?: components["parameters"]["GpuQuery"];
-                /** @description `true` on the final post of a generator job. */
+                /**
+                 * @description `true` on the final post of a generator job. Informational: the control plane ends the job the same
+                 *     way either way. Boolean query parameters also accept Python's spelling (`True`, `False`), which the
+                 *     runpod Python SDK sends; clients send `true` or `false`.
+                 */
                 isStream?: components["parameters"]["IsStream"];
             };
             header?: never;
@@ -843,7 +1155,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a streamed chunk */
+        /**
+         * Add a streamed chunk
+         * @description Send the body as `application/json`. The body is read as JSON whatever the content type says, since
+         *     the runpod Python SDK sends JSON text labelled `application/x-www-form-urlencoded`.
+         */
         post: operations["postJobStream"];
         delete?: never;
         options?: never;
@@ -905,11 +1221,32 @@ export interface components {
             [key: string]: string;
         };
         /**
+         * @description Environment variables whose values are secret: given to workers like `env`, but write-only
+         *     through the API (shown as `********`), encrypted at rest (AES-256-GCM) and never logged. A name
+         *     may not be in both `env` and `secretEnv`. Setting the map replaces it; a value of `********`
+         *     keeps the value already stored under that name, so a read-modify-write round trip keeps secrets.
+         * @example {
+         *       "HF_TOKEN": "hf_abc123"
+         *     }
+         */
+        SecretEnvMap: {
+            [key: string]: string;
+        };
+        /**
+         * @description The names of the secret environment variables, each with the value `********`.
+         * @example {
+         *       "HF_TOKEN": "********"
+         *     }
+         */
+        RedactedEnvMap: {
+            [key: string]: "********";
+        };
+        /**
          * @description The closed set of error codes a problem may carry.
          * @example validation_failed
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "forbidden" | "route_not_found" | "method_not_allowed" | "endpoint_not_found" | "template_not_found" | "api_key_not_found" | "job_not_found" | "worker_not_found" | "invalid_scaling" | "template_in_use" | "name_taken" | "job_not_retryable" | "job_not_owned" | "last_admin_key" | "idempotency_conflict" | "rate_limited" | "not_ready" | "internal";
+        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "forbidden" | "route_not_found" | "method_not_allowed" | "endpoint_not_found" | "template_not_found" | "registry_auth_not_found" | "api_key_not_found" | "job_not_found" | "worker_not_found" | "ssh_key_not_found" | "invalid_scaling" | "template_in_use" | "registry_auth_in_use" | "name_taken" | "job_not_retryable" | "job_not_owned" | "last_admin_key" | "idempotency_conflict" | "worker_not_running" | "exec_unsupported" | "ssh_key_exists" | "upgrade_required" | "rate_limited" | "not_ready" | "endpoint_type_mismatch" | "worker_unavailable" | "worker_failed" | "storage_full" | "internal";
         /** @description One invalid field. */
         FieldError: {
             /**
@@ -926,8 +1263,8 @@ export interface components {
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**
-             * @description A URI naming the problem type.
-             * @example https://runfleet.dev/problems/validation_failed
+             * @description A URN naming the problem type: `urn:runfleet:problem:` followed by `code`.
+             * @example urn:runfleet:problem:validation_failed
              */
             type: string;
             /**
@@ -956,19 +1293,11 @@ export interface components {
         };
         /** @description Liveness answer. */
         Liveness: {
-            /**
-             * @example ok
-             * @enum {string}
-             */
-            status: "ok";
+            status: components["schemas"]["LivenessStatus"];
         };
         /** @description Readiness answer with one entry per dependency. */
         Readiness: {
-            /**
-             * @example ready
-             * @enum {string}
-             */
-            status: "ready" | "not_ready";
+            status: components["schemas"]["ReadinessStatus"];
             /**
              * @description Each dependency's state.
              * @example {
@@ -980,7 +1309,8 @@ export interface components {
             };
         };
         /**
-         * @description Whether workers need GPUs.
+         * @description Whether workers need GPUs. An endpoint created without it is a `GPU` endpoint, whose workers wait
+         *     (`THROTTLED`, with the reason) until the GPUs they need are free; use `CPU` for CPU-only workers.
          * @example GPU
          * @enum {string}
          */
@@ -988,25 +1318,137 @@ export interface components {
         /**
          * @description `QUEUE_DELAY`: start one worker when jobs wait and none runs, then add workers while the oldest job
          *     has waited more than `scalerValue` seconds. `REQUEST_COUNT`: keep
-         *     `ceil((queued + in progress) / scalerValue)` workers.
+         *     `ceil((queued + in progress) / scalerValue)` workers. An endpoint created without it uses `QUEUE_DELAY`.
          * @example QUEUE_DELAY
          * @enum {string}
          */
         ScalerType: "QUEUE_DELAY" | "REQUEST_COUNT";
+        /**
+         * @description `QUEUE`: jobs are queued and taken by handler workers (`/v2/{endpointId}/run`, ...).
+         *     `LOAD_BALANCER`: requests to `/lb/{endpointId}/...` are proxied straight to the workers' own HTTP
+         *     servers (given `PORT` and `PORT_HEALTH`, health from `GET /ping`), with no queue; `scalerType
+         *     REQUEST_COUNT` then counts concurrent requests per worker. An endpoint created without it is a
+         *     `QUEUE` endpoint.
+         * @example QUEUE
+         * @enum {string}
+         */
+        EndpointType: "QUEUE" | "LOAD_BALANCER";
         /**
          * @description How workers are run.
          * @example process
          * @enum {string}
          */
         DriverKind: "process" | "docker" | "kubernetes";
-        /** @description The settings of an endpoint that a client may set. */
-        EndpointSettings: {
+        /**
+         * @description A new endpoint. Omitted settings take the defaults shown: in particular an endpoint is a GPU
+         *     endpoint (`computeType: GPU`, one GPU per worker) unless it says `computeType: CPU`.
+         * @example {
+         *       "name": "echo",
+         *       "templateId": "tpl_3f9a1c",
+         *       "computeType": "CPU",
+         *       "workersMin": 0,
+         *       "workersMax": 3,
+         *       "idleTimeout": 5,
+         *       "scalerType": "QUEUE_DELAY",
+         *       "scalerValue": 4
+         *     }
+         */
+        EndpointCreate: {
+            /**
+             * @description A human name; need not be unique.
+             * @example echo
+             */
+            name: string;
+            /** @description The template its workers run. */
+            templateId: components["schemas"]["Id"];
+            /** @default QUEUE */
+            type?: components["schemas"]["EndpointType"];
+            /** @default GPU */
+            computeType?: components["schemas"]["ComputeType"];
+            /**
+             * @description Acceptable GPU types in priority order. Empty means any type.
+             * @default []
+             * @example [
+             *       "NVIDIA H100 80GB HBM3"
+             *     ]
+             */
+            gpuTypeIds?: string[];
+            /**
+             * @description GPUs per worker (GPU endpoints).
+             * @default 1
+             * @example 1
+             */
+            gpuCount?: number;
+            /**
+             * @description Workers kept running even without jobs. At most `workersMax`.
+             * @default 0
+             * @example 0
+             */
+            workersMin?: number;
+            /**
+             * @description Most workers at once. At least `workersMin`.
+             * @default 3
+             * @example 3
+             */
+            workersMax?: number;
+            /**
+             * @description Seconds a worker may sit idle before it is stopped.
+             * @default 5
+             * @example 5
+             */
+            idleTimeout?: number;
+            /** @default QUEUE_DELAY */
+            scalerType?: components["schemas"]["ScalerType"];
+            /**
+             * @description Seconds of queue delay (`QUEUE_DELAY`, at most 3600) or jobs per worker (`REQUEST_COUNT`).
+             * @default 4
+             * @example 4
+             */
+            scalerValue?: number;
+            /**
+             * @description Longest a job may run once taken, in ms, unless its policy says otherwise.
+             * @default 600000
+             * @example 600000
+             */
+            executionTimeoutMs?: number;
+            /**
+             * @description Keep scaled-down workers as paused standbys that resume in milliseconds.
+             * @default false
+             * @example true
+             */
+            flashboot?: boolean;
+            /** @default {} */
+            env?: components["schemas"]["EnvMap"];
+            /** @default {} */
+            secretEnv?: components["schemas"]["SecretEnvMap"];
+            /**
+             * @description Overrides the control plane's worker driver for this endpoint. Without it (the default, reported
+             *     as null) the endpoint uses the control plane's default driver.
+             * @default null
+             * @example null
+             */
+            driver?: components["schemas"]["DriverKind"] | null;
+        };
+        /**
+         * @description Settings to change; omitted fields keep their value (so none has a default here), and the settings
+         *     named in `reset` return to their defaults. A setting may not be both given and reset. The fields
+         *     and their limits are those of `EndpointCreate`.
+         * @example {
+         *       "workersMax": 5,
+         *       "reset": [
+         *         "flashboot"
+         *       ]
+         *     }
+         */
+        EndpointUpdate: {
             /**
              * @description A human name; need not be unique.
              * @example echo
              */
             name?: string;
+            /** @description The template its workers run. */
             templateId?: components["schemas"]["Id"];
+            type?: components["schemas"]["EndpointType"];
             computeType?: components["schemas"]["ComputeType"];
             /**
              * @description Acceptable GPU types in priority order. Empty means any type.
@@ -1021,12 +1463,12 @@ export interface components {
              */
             gpuCount?: number;
             /**
-             * @description Workers kept running even without jobs.
+             * @description Workers kept running even without jobs. At most `workersMax`.
              * @example 0
              */
             workersMin?: number;
             /**
-             * @description Most workers at once. Must be at least `workersMin`.
+             * @description Most workers at once. At least `workersMin`.
              * @example 3
              */
             workersMax?: number;
@@ -1037,12 +1479,12 @@ export interface components {
             idleTimeout?: number;
             scalerType?: components["schemas"]["ScalerType"];
             /**
-             * @description Seconds of queue delay (`QUEUE_DELAY`) or jobs per worker (`REQUEST_COUNT`).
+             * @description Seconds of queue delay (`QUEUE_DELAY`, at most 3600) or jobs per worker (`REQUEST_COUNT`).
              * @example 4
              */
             scalerValue?: number;
             /**
-             * @description Longest a job may run once taken, unless its policy says otherwise.
+             * @description Longest a job may run once taken, in ms, unless its policy says otherwise.
              * @example 600000
              */
             executionTimeoutMs?: number;
@@ -1052,32 +1494,28 @@ export interface components {
              */
             flashboot?: boolean;
             env?: components["schemas"]["EnvMap"];
+            secretEnv?: components["schemas"]["SecretEnvMap"];
             /**
-             * @description Overrides the control plane's worker driver for this endpoint; null uses the default.
-             * @example null
+             * @description Overrides the control plane's worker driver for this endpoint. To drop an override, send
+             *     `reset: [driver]`; sending null is deprecated, and still read as a reset.
+             * @example docker
              */
             driver?: components["schemas"]["DriverKind"] | null;
+            /**
+             * @description Settings to return to their defaults, as if the endpoint had been created without them.
+             * @example [
+             *       "flashboot"
+             *     ]
+             */
+            reset?: components["schemas"]["ResettableEndpointSetting"][];
         };
         /**
-         * @description A new endpoint. Omitted settings take the documented defaults.
-         * @example {
-         *       "name": "echo",
-         *       "templateId": "tpl_3f9a1c",
-         *       "workersMin": 0,
-         *       "workersMax": 3,
-         *       "idleTimeout": 5,
-         *       "scalerType": "QUEUE_DELAY",
-         *       "scalerValue": 4
-         *     }
+         * @description An endpoint setting that `reset` can return to its default (the `default` of each in
+         *     `EndpointCreate`).
+         * @example flashboot
+         * @enum {string}
          */
-        EndpointCreate: WithRequired<components["schemas"]["EndpointSettings"], "name" | "templateId">;
-        /**
-         * @description Fields to change; omitted fields keep their value.
-         * @example {
-         *       "workersMax": 5
-         *     }
-         */
-        EndpointUpdate: components["schemas"]["EndpointSettings"];
+        ResettableEndpointSetting: "type" | "computeType" | "gpuTypeIds" | "gpuCount" | "workersMin" | "workersMax" | "idleTimeout" | "scalerType" | "scalerValue" | "executionTimeoutMs" | "flashboot" | "env" | "secretEnv" | "driver";
         /** @description An endpoint with its effective settings. */
         Endpoint: {
             id: components["schemas"]["Id"];
@@ -1087,6 +1525,7 @@ export interface components {
              */
             name: string;
             templateId: components["schemas"]["Id"];
+            type: components["schemas"]["EndpointType"];
             computeType: components["schemas"]["ComputeType"];
             /**
              * @description Acceptable GPU types in priority order.
@@ -1130,6 +1569,7 @@ export interface components {
              */
             flashboot: boolean;
             env: components["schemas"]["EnvMap"];
+            secretEnv: components["schemas"]["RedactedEnvMap"];
             /**
              * @description The driver override, or null for the control plane's default.
              * @example null
@@ -1150,8 +1590,108 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
-        /** @description What a worker runs. */
-        TemplateSettings: {
+        /**
+         * @description A new template. It needs `imageName`, a non-empty `command`, or both (a 400 names both fields
+         *     otherwise).
+         * @example {
+         *       "name": "echo-worker",
+         *       "command": [
+         *         "node",
+         *         "examples/echo-worker/dist/worker.js"
+         *       ]
+         *     }
+         */
+        TemplateCreate: {
+            /**
+             * @description A unique name.
+             * @example echo-worker
+             */
+            name: string;
+            /**
+             * @description Container image for the docker and kubernetes drivers.
+             * @example runfleet/echo-worker:latest
+             */
+            imageName?: string;
+            /**
+             * @description The command line. The process driver runs it on the host (relative to the control plane's
+             *     working directory); container drivers use it as the container command, and an empty one runs
+             *     the image's own.
+             * @default []
+             * @example [
+             *       "node",
+             *       "examples/echo-worker/dist/worker.js"
+             *     ]
+             */
+            command?: string[];
+            /** @default {} */
+            env?: components["schemas"]["EnvMap"];
+            /** @default {} */
+            secretEnv?: components["schemas"]["SecretEnvMap"];
+            /**
+             * @description Ports the worker exposes, as `port/protocol`.
+             * @default []
+             * @example [
+             *       "8000/http"
+             *     ]
+             */
+            ports?: string[];
+            /**
+             * Format: double
+             * @description CPU cores a container worker may use; no limit when omitted.
+             * @example 2
+             */
+            cpuLimit?: number;
+            /**
+             * @description Memory a container worker may use, in MiB; no limit when omitted.
+             * @example 4096
+             */
+            memoryLimitMb?: number;
+            /**
+             * @description The container's writable disk, in GB (RunPod's `containerDiskInGb`). The docker driver applies it
+             *     as the container's storage size where the engine's storage driver can limit it (overlay2 on xfs
+             *     with `pquota`, btrfs, zfs, devicemapper) and otherwise runs the worker without a limit, logging
+             *     once why; the kubernetes driver makes it an `ephemeral-storage` limit; the process driver
+             *     ignores it. No limit when omitted.
+             * @example 20
+             */
+            containerDiskInGb?: number;
+            /**
+             * @description Stored registry credentials (`/v1/registry-auths`) the container drivers pull `imageName` with
+             *     (RunPod's `containerRegistryAuthId`). None when omitted: the control plane's own credentials for
+             *     the image's registry, if configured, else an anonymous pull.
+             */
+            containerRegistryAuthId?: components["schemas"]["Id"];
+            /**
+             * @description Volumes mounted into container workers (the docker and kubernetes drivers; the process driver
+             *     runs on the host and ignores them). A `volume` mount is a named volume shared by every worker
+             *     that mounts it and kept when workers end, for model caches: RunPod's network volume
+             *     (`networkVolumeId`, mounted at `/runpod-volume`).
+             * @default []
+             * @example [
+             *       {
+             *         "type": "volume",
+             *         "name": "hf-cache",
+             *         "mountPath": "/runpod-volume"
+             *       }
+             *     ]
+             */
+            volumeMounts?: components["schemas"]["VolumeMount"][];
+        };
+        /**
+         * @description Fields to change; omitted fields keep their value (so none has a default here), and the settings
+         *     named in `reset` return to their defaults. A setting may not be both given and reset. The fields
+         *     and their limits are those of `TemplateCreate`; the template must still have `imageName` or a
+         *     command.
+         * @example {
+         *       "env": {
+         *         "LOG_LEVEL": "debug"
+         *       },
+         *       "reset": [
+         *         "memoryLimitMb"
+         *       ]
+         *     }
+         */
+        TemplateUpdate: {
             /**
              * @description A unique name.
              * @example echo-worker
@@ -1164,7 +1704,8 @@ export interface components {
             imageName?: string;
             /**
              * @description The command line. The process driver runs it on the host (relative to the control plane's
-             *     working directory); container drivers use it as the container command.
+             *     working directory); container drivers use it as the container command, and an empty one runs
+             *     the image's own.
              * @example [
              *       "node",
              *       "examples/echo-worker/dist/worker.js"
@@ -1172,6 +1713,7 @@ export interface components {
              */
             command?: string[];
             env?: components["schemas"]["EnvMap"];
+            secretEnv?: components["schemas"]["SecretEnvMap"];
             /**
              * @description Ports the worker exposes, as `port/protocol`.
              * @example [
@@ -1180,36 +1722,119 @@ export interface components {
              */
             ports?: string[];
             /**
-             * @description CPU cores a container worker may use.
+             * Format: double
+             * @description CPU cores a container worker may use; no limit when omitted.
              * @example 2
              */
             cpuLimit?: number;
             /**
-             * @description Memory a container worker may use, in MiB.
+             * @description Memory a container worker may use, in MiB; no limit when omitted.
              * @example 4096
              */
             memoryLimitMb?: number;
+            /**
+             * @description The container's writable disk, in GB (RunPod's `containerDiskInGb`). The docker driver applies it
+             *     as the container's storage size where the engine's storage driver can limit it (overlay2 on xfs
+             *     with `pquota`, btrfs, zfs, devicemapper) and otherwise runs the worker without a limit, logging
+             *     once why; the kubernetes driver makes it an `ephemeral-storage` limit; the process driver
+             *     ignores it. No limit when omitted.
+             * @example 20
+             */
+            containerDiskInGb?: number;
+            /**
+             * @description Stored registry credentials (`/v1/registry-auths`) the container drivers pull `imageName` with
+             *     (RunPod's `containerRegistryAuthId`). None when omitted: the control plane's own credentials for
+             *     the image's registry, if configured, else an anonymous pull.
+             */
+            containerRegistryAuthId?: components["schemas"]["Id"];
+            /**
+             * @description Volumes mounted into container workers (the docker and kubernetes drivers; the process driver
+             *     runs on the host and ignores them). A `volume` mount is a named volume shared by every worker
+             *     that mounts it and kept when workers end, for model caches: RunPod's network volume
+             *     (`networkVolumeId`, mounted at `/runpod-volume`).
+             * @example [
+             *       {
+             *         "type": "volume",
+             *         "name": "hf-cache",
+             *         "mountPath": "/runpod-volume"
+             *       }
+             *     ]
+             */
+            volumeMounts?: components["schemas"]["VolumeMount"][];
+            /**
+             * @description Settings to return to their defaults, as if the template had been created without them.
+             * @example [
+             *       "memoryLimitMb"
+             *     ]
+             */
+            reset?: components["schemas"]["ResettableTemplateSetting"][];
         };
         /**
-         * @description A new template; it needs `imageName`, `command`, or both.
-         * @example {
-         *       "name": "echo-worker",
-         *       "command": [
-         *         "node",
-         *         "examples/echo-worker/dist/worker.js"
-         *       ]
-         *     }
+         * @description A template setting that `reset` can return to its default (the `default` of each in
+         *     `TemplateCreate`); a setting without one (`imageName`, `cpuLimit`, `memoryLimitMb`,
+         *     `containerDiskInGb`, `containerRegistryAuthId`) is removed.
+         * @example memoryLimitMb
+         * @enum {string}
          */
-        TemplateCreate: WithRequired<components["schemas"]["TemplateSettings"], "name"> & (unknown | unknown);
+        ResettableTemplateSetting: "imageName" | "command" | "env" | "secretEnv" | "ports" | "cpuLimit" | "memoryLimitMb" | "containerDiskInGb" | "volumeMounts" | "containerRegistryAuthId";
         /**
-         * @description Fields to change; omitted fields keep their value.
+         * @description An absolute path inside the container.
+         * @example /runpod-volume
+         */
+        VolumeMountPath: string;
+        /**
+         * @description A named volume (created on first use, kept across workers): a Docker volume `runfleet-<name>` with
+         *     the docker driver, the PersistentVolumeClaim `runfleet-<name>` with the kubernetes driver.
+         */
+        NamedVolumeMount: {
+            /**
+             * @description The kind of mount. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "volume";
+            /**
+             * @description The volume's name (a DNS label, so that a PVC can carry it).
+             * @example hf-cache
+             */
+            name: string;
+            mountPath: components["schemas"]["VolumeMountPath"];
+            /**
+             * @description Mount it read-only.
+             * @default false
+             */
+            readOnly?: boolean;
+        };
+        /**
+         * @description A directory of the machine the worker runs on, bind-mounted (a `hostPath` volume with the
+         *     kubernetes driver). It must exist there.
+         */
+        HostPathMount: {
+            /**
+             * @description The kind of mount. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "hostPath";
+            /**
+             * @description An absolute path on the worker's machine.
+             * @example /srv/models
+             */
+            hostPath: string;
+            mountPath: components["schemas"]["VolumeMountPath"];
+            /**
+             * @description Mount it read-only.
+             * @default false
+             */
+            readOnly?: boolean;
+        };
+        /**
+         * @description A volume mounted into a container worker, by `type`.
          * @example {
-         *       "env": {
-         *         "LOG_LEVEL": "debug"
-         *       }
+         *       "type": "volume",
+         *       "name": "hf-cache",
+         *       "mountPath": "/runpod-volume"
          *     }
          */
-        TemplateUpdate: components["schemas"]["TemplateSettings"];
+        VolumeMount: components["schemas"]["NamedVolumeMount"] | components["schemas"]["HostPathMount"];
         /** @description A template. */
         Template: {
             id: components["schemas"]["Id"];
@@ -1232,12 +1857,14 @@ export interface components {
              */
             command: string[];
             env: components["schemas"]["EnvMap"];
+            secretEnv: components["schemas"]["RedactedEnvMap"];
             /**
              * @description Exposed ports.
              * @example []
              */
             ports: string[];
             /**
+             * Format: double
              * @description CPU cores limit, if any.
              * @example null
              */
@@ -1248,10 +1875,77 @@ export interface components {
              */
             memoryLimitMb: number | null;
             /**
+             * @description Container disk size in GB, if any.
+             * @example null
+             */
+            containerDiskInGb: number | null;
+            /**
+             * @description Volumes mounted into container workers.
+             * @example []
+             */
+            volumeMounts: components["schemas"]["VolumeMount"][];
+            /**
+             * @description The stored registry credentials images are pulled with, if any.
+             * @example null
+             */
+            containerRegistryAuthId: components["schemas"]["Id"] | null;
+            /**
              * @description Bumped on every change.
              * @example 1
              */
             version: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /** @description Credentials for a container registry, as `docker login` takes them. */
+        RegistryAuthCreate: {
+            /**
+             * @description A unique name.
+             * @example ghcr-acme
+             */
+            name: string;
+            /**
+             * @description The registry user.
+             * @example acme-ci
+             */
+            username: string;
+            /**
+             * @description The password or access token; encrypted at rest, never shown again.
+             * @example ghp_abc123
+             */
+            password: string;
+        };
+        /** @description Fields to change; omitted fields keep their value. */
+        RegistryAuthUpdate: {
+            /**
+             * @description A unique name.
+             * @example ghcr-acme
+             */
+            name?: string;
+            /**
+             * @description The registry user.
+             * @example acme-ci
+             */
+            username?: string;
+            /**
+             * @description The password or access token.
+             * @example ghp_def456
+             */
+            password?: string;
+        };
+        /** @description Stored registry credentials, without the password. */
+        RegistryAuth: {
+            id: components["schemas"]["Id"];
+            /**
+             * @description Unique name.
+             * @example ghcr-acme
+             */
+            name: string;
+            /**
+             * @description The registry user.
+             * @example acme-ci
+             */
+            username: string;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -1272,6 +1966,7 @@ export interface components {
             scope: components["schemas"]["ApiKeyScope"];
             /**
              * @description For `invoke` keys, the endpoints the key may call; empty means all.
+             * @default []
              * @example [
              *       "ep_7k2m9x4q"
              *     ]
@@ -1303,8 +1998,30 @@ export interface components {
             /** @description When the key was revoked, if it was. */
             revokedAt: components["schemas"]["Timestamp"] | null;
         };
-        /** @description A key just created, with its secret. */
-        ApiKeyCreated: components["schemas"]["ApiKey"] & {
+        /** @description A key just created, with its secret in `key`; otherwise the same fields as `ApiKey`. */
+        ApiKeyCreated: {
+            id: components["schemas"]["Id"];
+            /**
+             * @description What the key is for.
+             * @example web-app
+             */
+            name: string;
+            scope: components["schemas"]["ApiKeyScope"];
+            /**
+             * @description Endpoints an `invoke` key may call; empty means all.
+             * @example []
+             */
+            endpointIds: string[];
+            /**
+             * @description The key's first characters, to recognise it.
+             * @example rf_k3x9
+             */
+            prefix: string;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description When the key was last accepted, if ever. */
+            lastUsedAt: components["schemas"]["Timestamp"] | null;
+            /** @description When the key was revoked, if it was. */
+            revokedAt: components["schemas"]["Timestamp"] | null;
             /**
              * @description The secret. Shown only in this answer; store it now.
              * @example rf_k3x9Yc1b2ZQ8vVq0mWn5tLr7pHs4dJf6
@@ -1324,12 +2041,7 @@ export interface components {
             id: components["schemas"]["Id"];
             endpointId: components["schemas"]["Id"];
             status: components["schemas"]["WorkerStatus"];
-            /**
-             * @description What runs the worker; `external` for a worker registered by hand.
-             * @example process
-             * @enum {string}
-             */
-            driver: "process" | "docker" | "kubernetes" | "external";
+            driver: components["schemas"]["WorkerDriver"];
             /**
              * @description The endpoint version it runs.
              * @example 1
@@ -1365,7 +2077,7 @@ export interface components {
              * @default 1
              * @example 1
              */
-            concurrency: number;
+            concurrency?: number;
         };
         /** @description A registered external worker with its credentials. */
         WorkerRegistration: {
@@ -1396,39 +2108,166 @@ export interface components {
         WorkerLogLine: {
             /**
              * @description When the line was written: the engine's time for container workers; for process workers, when the
-             *     control plane read it (lines read at start-up carry their log file's last change).
+             *     control plane saw its log file grow by it (it watches the files of the workers it runs; lines
+             *     written while it was down carry the instant it next looked).
              */
             at: components["schemas"]["Timestamp"];
-            /**
-             * @description Where the line was written.
-             * @enum {string}
-             */
-            stream: "stdout" | "stderr";
+            stream: components["schemas"]["OutputStream"];
             /** @description The text, without its newline. */
             line: string;
+        };
+        /** @description A command to run inside a worker. */
+        ExecRequest: {
+            /**
+             * @description The program and its arguments (no shell; use `["sh", "-c", "…"]` for one).
+             * @example [
+             *       "nvidia-smi"
+             *     ]
+             */
+            command: string[];
+            /** @description Text given to the command on its standard input, which is then closed (default empty). */
+            stdin?: string;
+            /** @description The command is ended (SIGTERM, then SIGKILL) after this many seconds. Default no limit. */
+            timeoutSeconds?: number;
+        };
+        /** @description One line of an exec session's answer. */
+        ExecEvent: components["schemas"]["ExecStarted"] | components["schemas"]["ExecOutput"] | components["schemas"]["ExecExit"] | components["schemas"]["ExecError"];
+        /** @description The command runs; its audit event has id `sessionId`. */
+        ExecStarted: {
+            /**
+             * @description The event kind. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "started";
+            sessionId: components["schemas"]["Id"];
+            workerId: components["schemas"]["Id"];
+            startedAt: components["schemas"]["Timestamp"];
+        };
+        /** @description Bytes the command wrote, in the order it wrote them. */
+        ExecOutput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stdout" | "stderr";
+            /** @description The bytes, base64. */
+            data: string;
+        };
+        /** @description The command ended. */
+        ExecExit: {
+            /**
+             * @description The event kind. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "exit";
+            /** @description Its exit status; null when a signal ended it. */
+            exitCode: number | null;
+            /** @description The signal that ended it (`SIGKILL`, ...), if one did. */
+            signal: string | null;
+            endedAt: components["schemas"]["Timestamp"];
+        };
+        /** @description The session failed after it started (the worker went away, the engine refused). */
+        ExecError: {
+            /**
+             * @description The event kind. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "error";
+            /** @description What went wrong. */
+            message: string;
+        };
+        /** @description One session opened inside a worker. */
+        AuditEvent: {
+            id: components["schemas"]["Id"];
+            action: components["schemas"]["AuditAction"];
+            actor: components["schemas"]["AuditActor"];
+            endpointId: components["schemas"]["Id"];
+            workerId: components["schemas"]["Id"];
+            driver: components["schemas"]["DriverKind"];
+            /** @description What ran (argv), as the driver was asked to run it. */
+            command: string[];
+            /** @description Whether it ran on a pseudo-terminal. */
+            tty: boolean;
+            transport: components["schemas"]["AuditTransport"];
+            /** @description The client's address, when known. */
+            remoteAddress?: string | null;
+            startedAt: components["schemas"]["Timestamp"];
+            /** @description When it ended; null while it runs. */
+            endedAt: components["schemas"]["Timestamp"] | null;
+            outcome: components["schemas"]["AuditOutcome"];
+            /** @description The exit status, once known. */
+            exitCode: number | null;
+            /** @description The signal that ended it, if one did. */
+            signal: string | null;
+            /** @description Why it failed, if it did. */
+            error: string | null;
+        };
+        /** @description An OpenSSH public key to register. */
+        SshKeyCreate: {
+            /**
+             * @description A label for the key (whose it is).
+             * @example alice laptop
+             */
+            name: string;
+            /**
+             * @description One line in OpenSSH format (`ssh-ed25519 AAAA… comment`).
+             * @example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGw5p3XbC8y2cQ4a0Jm5kQm0Yt6bq9o6Y4p1y2m3n4o5 alice@laptop
+             */
+            publicKey: string;
+        };
+        /** @description A registered SSH public key. */
+        SshKey: {
+            id: components["schemas"]["Id"];
+            /** @description Its label. */
+            name: string;
+            /** @description The key's algorithm (`ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`). */
+            type: string;
+            /**
+             * @description SHA-256 fingerprint, as `ssh-keygen -lf` prints it.
+             * @example SHA256:3m1bGqv1Yl9i9m7n0fqZp6o1R1m1B7j1V0h1dG0oY7Q
+             */
+            fingerprint: string;
+            /** @description The key in OpenSSH format, without its comment. */
+            publicKey: string;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description When the gateway last accepted it. */
+            lastUsedAt: components["schemas"]["Timestamp"] | null;
         };
         /** @description One sample of a series. */
         MetricPoint: {
             at: components["schemas"]["Timestamp"];
             /**
+             * Format: double
              * @description The sampled value.
              * @example 2
              */
             value: number;
         };
-        /** @description Percentiles in ms over the window; null when there was no sample. */
+        /**
+         * @description Percentiles in ms over the window; null when there was no sample. They are read from log-scale
+         *     histograms (20 buckets per decade), so they are within about 6% of the exact figure.
+         */
         Percentiles: {
             /**
+             * Format: double
              * @description Median.
              * @example 12
              */
             p50: number | null;
             /**
+             * Format: double
              * @description 90th percentile.
              * @example 40
              */
             p90: number | null;
             /**
+             * Format: double
+             * @description 95th percentile.
+             * @example 61
+             */
+            p95: number | null;
+            /**
+             * Format: double
              * @description 99th percentile.
              * @example 95
              */
@@ -1439,15 +2278,100 @@ export interface components {
              */
             count: number;
         };
+        /**
+         * @description The figures of one `step` of an endpoint's metric history. Gauges (queue depth, workers) are the
+         *     mean of the samples taken in the step; counts are totals over the step.
+         */
+        MetricBucket: {
+            /** @description Start of the step. */
+            at: components["schemas"]["Timestamp"];
+            /**
+             * @description Samples taken in the step.
+             * @example 6
+             */
+            samples: number;
+            /**
+             * Format: double
+             * @description Mean of the jobs waiting.
+             * @example 1.5
+             */
+            queueDepth: number;
+            /**
+             * Format: double
+             * @description Most jobs waiting at one sample.
+             * @example 4
+             */
+            queueDepthMax: number;
+            /**
+             * @description Mean number of workers in each status.
+             * @example {
+             *       "IDLE": 1,
+             *       "RUNNING": 2
+             *     }
+             */
+            workers: {
+                [key: string]: number;
+            };
+            /**
+             * @description Jobs that completed in the step.
+             * @example 30
+             */
+            jobsCompleted: number;
+            /**
+             * @description Jobs that failed or timed out in the step.
+             * @example 1
+             */
+            jobsFailed: number;
+            delayTime: components["schemas"]["Percentiles"];
+            executionTime: components["schemas"]["Percentiles"];
+            /**
+             * @description Workers that became ready in the step.
+             * @example 1
+             */
+            coldStarts: number;
+            coldStartTime: components["schemas"]["Percentiles"];
+            /**
+             * @description Requests the router finished in the step (load-balancing endpoints; 0 for queue endpoints).
+             * @example 1200
+             */
+            requests: number;
+            /**
+             * @description Of those, the ones answered 5xx (by the worker, or 502/503 by the router).
+             * @example 2
+             */
+            requestErrors: number;
+            /**
+             * @description Mean of the routed requests in flight (sent or waiting for a worker) at the samples.
+             * @example 3.5
+             */
+            requestsInFlight: number;
+            /** @description Time from a routed request's arrival to the end of its answer, of the requests finished in the step. */
+            requestLatency: components["schemas"]["Percentiles"];
+            /**
+             * Format: double
+             * @description Share of ready workers that were running jobs, 0 to 1; null with no ready worker.
+             * @example 0.66
+             */
+            utilization: number | null;
+        };
         /** @description An endpoint's metrics over a window. */
         EndpointMetrics: {
             endpointId: components["schemas"]["Id"];
             /**
-             * @description The window.
+             * @description The range's length in seconds.
              * @example 3600
              */
             windowSeconds: number;
-            /** @description Queued jobs over time. */
+            from: components["schemas"]["Timestamp"];
+            to: components["schemas"]["Timestamp"];
+            /**
+             * @description Seconds per point of `points`.
+             * @example 10
+             */
+            stepSeconds: number;
+            /** @description The range, one entry per step that holds samples, oldest first. */
+            points: components["schemas"]["MetricBucket"][];
+            /** @description Queued jobs over time (the mean of each step). */
             queueDepth: components["schemas"]["MetricPoint"][];
             /** @description Workers in each status over time. */
             workersByStatus: {
@@ -1456,7 +2380,10 @@ export interface components {
             delayTime: components["schemas"]["Percentiles"];
             executionTime: components["schemas"]["Percentiles"];
             coldStarts: components["schemas"]["Percentiles"];
+            /** @description Latency of the requests routed over the window (load-balancing endpoints; empty for queue endpoints). */
+            requestLatency: components["schemas"]["Percentiles"];
             /**
+             * Format: double
              * @description Share of worker time spent running jobs over the window, 0 to 1.
              * @example 0.42
              */
@@ -1467,12 +2394,7 @@ export interface components {
             id: components["schemas"]["Id"];
             endpointId: components["schemas"]["Id"];
             at: components["schemas"]["Timestamp"];
-            /**
-             * @description What was decided.
-             * @example start_worker
-             * @enum {string}
-             */
-            action: "start_worker" | "stop_worker" | "pause_worker" | "resume_worker" | "replace_worker" | "backoff" | "hold";
+            action: components["schemas"]["ScalingAction"];
             /**
              * @description The worker acted on, if any.
              * @example wk_9d2f
@@ -1495,6 +2417,171 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description Seconds spent in each worker state. */
+        UsageSeconds: {
+            /**
+             * Format: double
+             * @description Launched, not yet asking for jobs (cold start).
+             * @example 12.5
+             */
+            initializing: number;
+            /**
+             * Format: double
+             * @description Running at least one job.
+             * @example 840
+             */
+            running: number;
+            /**
+             * Format: double
+             * @description Ready, waiting for a job.
+             * @example 300
+             */
+            idle: number;
+            /**
+             * Format: double
+             * @description Paused by FlashBoot (GPUs kept until needed elsewhere).
+             * @example 0
+             */
+            standby: number;
+            /**
+             * Format: double
+             * @description Waiting for GPUs (holds none).
+             * @example 0
+             */
+            throttled: number;
+            /**
+             * Format: double
+             * @description Draining before it stops.
+             * @example 1.5
+             */
+            stopping: number;
+            /**
+             * Format: double
+             * @description Reported unhealthy.
+             * @example 0
+             */
+            unhealthy: number;
+        };
+        /** @description One worker's time over the range. */
+        WorkerUsage: {
+            workerId: components["schemas"]["Id"];
+            seconds: components["schemas"]["UsageSeconds"];
+            /**
+             * Format: double
+             * @description Seconds in every state together.
+             * @example 1154
+             */
+            workerSeconds: number;
+            /**
+             * Format: double
+             * @description GPU-seconds held (every state but throttled).
+             * @example 1154
+             */
+            gpuSeconds: number;
+        };
+        /** @description An endpoint's worker time and GPU time over a range. */
+        EndpointUsage: {
+            endpointId: components["schemas"]["Id"];
+            from: components["schemas"]["Timestamp"];
+            to: components["schemas"]["Timestamp"];
+            /**
+             * @description Granularity of the stored usage.
+             * @example 60
+             */
+            bucketSeconds: number;
+            seconds: components["schemas"]["UsageSeconds"];
+            /**
+             * Format: double
+             * @description Worker-seconds in every state together.
+             * @example 1154
+             */
+            workerSeconds: number;
+            /**
+             * Format: double
+             * @description GPU-seconds held (every state but throttled).
+             * @example 1154
+             */
+            gpuSeconds: number;
+            /** @description Per worker, most worker-seconds first. */
+            workers: components["schemas"]["WorkerUsage"][];
+        };
+        /** @description What a simulation of the endpoint's history predicts for one configuration. */
+        SimulatedFigures: {
+            /**
+             * @description The settings simulated that differ from the endpoint's (empty for the current ones).
+             * @example {
+             *       "workersMax": 5
+             *     }
+             */
+            settings: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: double
+             * @description 95th percentile of queue delay.
+             * @example 4.2
+             */
+            p95QueueDelaySeconds: number | null;
+            /**
+             * @description Workers launched.
+             * @example 12
+             */
+            coldStarts: number;
+            /**
+             * Format: double
+             * @description Worker-seconds billed (standby not included).
+             * @example 3600
+             */
+            workerSeconds: number;
+            /**
+             * Format: double
+             * @description GPU-seconds billed (standby not included).
+             * @example 3600
+             */
+            gpuSeconds: number;
+        };
+        /** @description One pitfall found in the history, with its evidence and a simulated alternative. */
+        Advisory: {
+            rule: components["schemas"]["AdvisoryRule"];
+            severity: components["schemas"]["AdvisorySeverity"];
+            /**
+             * @description The finding in one sentence, with the figures.
+             * @example workersMax (3) was reached while the queue grew: p95 queue delay 41.0 s; with workersMax 5: 6.2 s, cost +18 %
+             */
+            message: string;
+            /**
+             * @description The figures the finding rests on.
+             * @example {
+             *       "timesAtMax": 4,
+             *       "p95QueueDelaySeconds": 41
+             *     }
+             */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** @description The history simulated with the current settings (null when not simulated). */
+            current: components["schemas"]["SimulatedFigures"] | null;
+            /** @description The same history simulated with the suggested settings (null when no setting helps). */
+            alternative: components["schemas"]["SimulatedFigures"] | null;
+        };
+        /** @description The advisories for an endpoint. */
+        EndpointAdvice: {
+            endpointId: components["schemas"]["Id"];
+            from: components["schemas"]["Timestamp"];
+            to: components["schemas"]["Timestamp"];
+            /**
+             * @description Jobs of the history the simulations replayed.
+             * @example 420
+             */
+            jobs: number;
+            /**
+             * Format: double
+             * @description Median measured cold start (launch to first job request) used by the simulations.
+             * @example 4200
+             */
+            coldStartMs: number | null;
+            advisories: components["schemas"]["Advisory"][];
+        };
         /** @description A GPU the control plane may assign. */
         Gpu: {
             /**
@@ -1512,11 +2599,7 @@ export interface components {
              * @example 81559
              */
             memoryMb: number | null;
-            /**
-             * @description How it is known.
-             * @enum {string}
-             */
-            source: "detected" | "declared";
+            source: components["schemas"]["GpuSource"];
             /**
              * @description The worker holding it, if any.
              * @example null
@@ -1537,7 +2620,11 @@ export interface components {
              */
             executionTimeout?: number;
             /**
-             * @description Total lifespan from submission, in ms (default 24 h). On expiry the job is removed.
+             * @description Total lifespan from submission (queue time and execution), in ms; default 24 h. When it runs
+             *     out, a queued job is not run and a running one is stopped on its worker; either ends `TIMED_OUT`
+             *     with the reason in `error`, its webhook is sent, and it answers `/status` for as long as a result
+             *     is kept (30 min for `/run` jobs, 1 min for `/runsync` ones), then is deleted. A retry counts the
+             *     ttl again from the retry.
              * @example 86400000
              */
             ttl?: number;
@@ -1547,7 +2634,10 @@ export interface components {
              */
             lowPriority?: boolean;
         };
-        /** @description Bucket credentials passed to the worker with the job; never echoed back. */
+        /**
+         * @description Bucket credentials passed to the worker with the job; never echoed back, and `accessSecret` is
+         *     encrypted at rest.
+         */
         S3Config: {
             /**
              * @description Access key id.
@@ -1590,7 +2680,11 @@ export interface components {
              * @example http://127.0.0.1:9000/hooks/runfleet
              */
             webhook?: string;
-            /** @description Accepted for compatibility with RunPod clients; ignored. */
+            /**
+             * @description Refused with a 400 problem naming this field. RunPod's clients type it, but RunPod has not
+             *     published what it delivers there, so it cannot be delivered the same way; use `webhook`, which
+             *     receives the job's final `/status` document.
+             */
             webhookV2?: unknown;
             policy?: components["schemas"]["JobPolicy"];
             s3Config?: components["schemas"]["S3Config"];
@@ -1658,8 +2752,42 @@ export interface components {
              */
             reason?: string;
         };
-        /** @description A job as listed by the management API. */
-        JobRecord: components["schemas"]["JobStatus"] & {
+        /** @description A job as listed by the management API; the fields of `JobStatus` and when and where it ran. */
+        JobRecord: {
+            id: components["schemas"]["Id"];
+            status: components["schemas"]["JobStatusValue"];
+            /**
+             * @description Ms from submission until a worker took the job (cold start included).
+             * @example 120
+             */
+            delayTime?: number;
+            /**
+             * @description Ms the worker spent on the job.
+             * @example 840
+             */
+            executionTime?: number;
+            /** @description The result, or the latest progress value while `IN_PROGRESS`. */
+            output?: unknown;
+            /**
+             * @description Why the job failed; a string (RunPod workers send JSON-encoded text) or an object.
+             * @example execution timeout of 600000 ms exceeded
+             */
+            error?: unknown;
+            /**
+             * @description Times the job was re-queued after a lost worker or a retry.
+             * @example 0
+             */
+            retries?: number;
+            /**
+             * @description The worker that took the job.
+             * @example wk_9d2f
+             */
+            workerId?: string;
+            /**
+             * @description Why a queued job is still waiting.
+             * @example waiting for a worker to start
+             */
+            reason?: string;
             endpointId: components["schemas"]["Id"];
             createdAt: components["schemas"]["Timestamp"];
             /** @description When a worker took it. */
@@ -1687,10 +2815,7 @@ export interface components {
             id: components["schemas"]["Id"];
             status: components["schemas"]["JobStatusValue"];
             /** @description Chunks in the order the worker sent them. */
-            stream: {
-                /** @description One streamed value. */
-                output: unknown;
-            }[];
+            stream: components["schemas"]["StreamChunk"][];
         };
         /** @description The result of purging a queue. */
         PurgeResult: {
@@ -1699,75 +2824,12 @@ export interface components {
              * @example 2
              */
             removed: number;
-            /**
-             * @example completed
-             * @enum {string}
-             */
-            status: "completed";
+            status: components["schemas"]["PurgeStatus"];
         };
         /** @description Job and worker counts in RunPod's shape. */
         EndpointHealth: {
-            /** @description Job counts. */
-            jobs: {
-                /**
-                 * @description Completed jobs still retained.
-                 * @example 10
-                 */
-                completed: number;
-                /**
-                 * @description Failed or timed-out jobs still retained.
-                 * @example 1
-                 */
-                failed: number;
-                /**
-                 * @description Jobs being run.
-                 * @example 2
-                 */
-                inProgress: number;
-                /**
-                 * @description Jobs waiting.
-                 * @example 3
-                 */
-                inQueue: number;
-                /**
-                 * @description Retained jobs that were retried at least once.
-                 * @example 0
-                 */
-                retried: number;
-            };
-            /** @description Worker counts by state. */
-            workers: {
-                /**
-                 * @description Waiting for a job.
-                 * @example 1
-                 */
-                idle: number;
-                /**
-                 * @description Booting.
-                 * @example 0
-                 */
-                initializing: number;
-                /**
-                 * @description Able to take a job now (idle plus running with spare concurrency).
-                 * @example 1
-                 */
-                ready: number;
-                /**
-                 * @description Working on jobs.
-                 * @example 2
-                 */
-                running: number;
-                /**
-                 * @description Waiting for GPU capacity.
-                 * @example 0
-                 */
-                throttled: number;
-                /**
-                 * @description Crash-looping or failing checks.
-                 * @example 0
-                 */
-                unhealthy: number;
-            };
+            jobs: components["schemas"]["EndpointJobCounts"];
+            workers: components["schemas"]["EndpointWorkerCounts"];
         };
         /**
          * @description An empty JSON object; the body may also be omitted.
@@ -1815,13 +2877,9 @@ export interface components {
         JobResult: {
             /** @description The result, or a progress value when `status` is `IN_PROGRESS`. */
             output?: unknown;
-            /** @description Set when the handler failed. */
-            error?: string | Record<string, never>;
-            /**
-             * @description `IN_PROGRESS` marks a progress update.
-             * @enum {string}
-             */
-            status?: "IN_PROGRESS";
+            /** @description Set when the handler failed: a string (the runpod SDK sends JSON-encoded text) or an object. */
+            error?: string | components["schemas"]["JobErrorObject"];
+            status?: components["schemas"]["JobResultStatus"];
             /** @description The worker asks to be recycled after this job. */
             stopPod?: boolean;
         } & {
@@ -1863,12 +2921,7 @@ export interface components {
              * @example 1
              */
             attempt: number;
-            /**
-             * @description `failed` will be retried; `gave_up` will not.
-             * @example delivered
-             * @enum {string}
-             */
-            state: "delivered" | "failed" | "gave_up";
+            state: components["schemas"]["WebhookDeliveryState"];
             /**
              * @description The receiver's HTTP status.
              * @example 200
@@ -1882,6 +2935,183 @@ export interface components {
             at: components["schemas"]["Timestamp"];
             /** @description When the next try is due, after a failure. */
             nextAttemptAt: components["schemas"]["Timestamp"] | null;
+        };
+        /**
+         * @description What a worker reports about its own health; `unhealthy` when a start-up check failed.
+         * @example unhealthy
+         * @enum {string}
+         */
+        WorkerHealthReport: "unhealthy";
+        /**
+         * @description Always `ok` while the process serves HTTP.
+         * @example ok
+         * @enum {string}
+         */
+        LivenessStatus: "ok";
+        /**
+         * @description Whether the control plane is ready to serve.
+         * @example ready
+         * @enum {string}
+         */
+        ReadinessStatus: "ready" | "not_ready";
+        /**
+         * @description What runs a worker; `external` for a worker registered by hand.
+         * @example process
+         * @enum {string}
+         */
+        WorkerDriver: "process" | "docker" | "kubernetes" | "external";
+        /**
+         * @description The output stream a line or chunk was written to.
+         * @example stdout
+         * @enum {string}
+         */
+        OutputStream: "stdout" | "stderr";
+        /**
+         * @description What was done; a session inside a worker is `worker.exec`, whatever its transport.
+         * @example worker.exec
+         * @enum {string}
+         */
+        AuditAction: "worker.exec";
+        /** @description Who opened a session. */
+        AuditActor: {
+            type: components["schemas"]["AuditActorType"];
+            id: components["schemas"]["Id"];
+            /** @description The credential's name when the session opened. */
+            name: string;
+        };
+        /**
+         * @description The credential used.
+         * @example apiKey
+         * @enum {string}
+         */
+        AuditActorType: "apiKey" | "sshKey";
+        /**
+         * @description How a session was opened: the exec call, the WebSocket shell, or the SSH gateway.
+         * @example http
+         * @enum {string}
+         */
+        AuditTransport: "http" | "websocket" | "ssh";
+        /**
+         * @description `running`; `exited` (the command ended by itself); `cancelled` (the client left or a timeout
+         *     ended it); `failed` (it could not run, see `error`); `interrupted` (the control plane stopped
+         *     while it ran).
+         * @example exited
+         * @enum {string}
+         */
+        AuditOutcome: "running" | "exited" | "cancelled" | "failed" | "interrupted";
+        /**
+         * @description What the autoscaler decided (`disregard_worker`: an external worker that never asked for a job
+         *     within the init timeout no longer counts as capacity).
+         * @example start_worker
+         * @enum {string}
+         */
+        ScalingAction: "start_worker" | "stop_worker" | "pause_worker" | "resume_worker" | "replace_worker" | "disregard_worker" | "backoff" | "hold";
+        /**
+         * @description Which autoscaling pitfall an advisory is about.
+         * @example max_workers_reached
+         * @enum {string}
+         */
+        AdvisoryRule: "max_workers_reached" | "idle_timeout_too_short" | "min_workers_idle" | "init_time_above_idle_timeout" | "gpu_type_unavailable";
+        /**
+         * @description How much an advisory matters.
+         * @example warning
+         * @enum {string}
+         */
+        AdvisorySeverity: "info" | "warning";
+        /**
+         * @description How a GPU is known: detected with `nvidia-smi`, or declared in the configuration.
+         * @example detected
+         * @enum {string}
+         */
+        GpuSource: "detected" | "declared";
+        /**
+         * @description Always `completed` once the queue was purged.
+         * @example completed
+         * @enum {string}
+         */
+        PurgeStatus: "completed";
+        /**
+         * @description The outcome of a delivery attempt: `failed` will be retried; `gave_up` will not.
+         * @example delivered
+         * @enum {string}
+         */
+        WebhookDeliveryState: "delivered" | "failed" | "gave_up";
+        /** @description Job counts. */
+        EndpointJobCounts: {
+            /**
+             * @description Completed jobs still retained.
+             * @example 10
+             */
+            completed: number;
+            /**
+             * @description Failed or timed-out jobs still retained.
+             * @example 1
+             */
+            failed: number;
+            /**
+             * @description Jobs being run.
+             * @example 2
+             */
+            inProgress: number;
+            /**
+             * @description Jobs waiting.
+             * @example 3
+             */
+            inQueue: number;
+            /**
+             * @description Retained jobs that were retried at least once.
+             * @example 0
+             */
+            retried: number;
+        };
+        /** @description Worker counts by state. */
+        EndpointWorkerCounts: {
+            /**
+             * @description Waiting for a job.
+             * @example 1
+             */
+            idle: number;
+            /**
+             * @description Booting.
+             * @example 0
+             */
+            initializing: number;
+            /**
+             * @description Able to take a job now (idle plus running with spare concurrency).
+             * @example 1
+             */
+            ready: number;
+            /**
+             * @description Working on jobs.
+             * @example 2
+             */
+            running: number;
+            /**
+             * @description Waiting for GPU capacity.
+             * @example 0
+             */
+            throttled: number;
+            /**
+             * @description Crash-looping or failing checks.
+             * @example 0
+             */
+            unhealthy: number;
+        };
+        /**
+         * @description `IN_PROGRESS` marks a worker's report as a progress update rather than the job's end.
+         * @example IN_PROGRESS
+         * @enum {string}
+         */
+        JobResultStatus: "IN_PROGRESS";
+        /**
+         * @description A job's error given as an object (its fields are the worker's own).
+         * @example {
+         *       "error_type": "ValueError",
+         *       "error_message": "bad input"
+         *     }
+         */
+        JobErrorObject: {
+            [key: string]: unknown;
         };
     };
     responses: {
@@ -1939,8 +3169,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Back off and retry after `Retry-After` seconds. */
+        /**
+         * @description Admission control refused the request (the key's request rate, the endpoint's queue depth or the
+         *     control plane's in-flight requests are at their configured limit; `detail` says which). Nothing
+         *     was done; back off and retry after `Retry-After` seconds.
+         */
         TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The control plane's disk is full (`storage_full`): nothing was written, and `/readyz` reports not
+         *     ready until writes succeed again. Retry after `Retry-After` seconds, or elsewhere.
+         */
+        InsufficientStorage: {
             headers: {
                 /** @description Seconds to wait. */
                 "Retry-After"?: number;
@@ -1954,6 +3202,8 @@ export interface components {
     parameters: {
         /** @description The endpoint's id. */
         EndpointId: components["schemas"]["Id"];
+        /** @description The stored credentials' id. */
+        RegistryAuthId: components["schemas"]["Id"];
         /** @description The template's id. */
         TemplateId: components["schemas"]["Id"];
         /** @description The job's id. */
@@ -1966,10 +3216,14 @@ export interface components {
         Wait: number;
         /** @description The worker's GPU type; informational (RunPod's templates carry it). */
         GpuQuery: string;
-        /** @description `1` when the worker already runs a job. */
-        JobInProgress: "0" | "1";
-        /** @description `true` on the final post of a generator job. */
-        IsStream: "true" | "false" | "True" | "False";
+        /** @description `1` when the worker already runs a job, `0` when it runs none. */
+        JobInProgress: number;
+        /**
+         * @description `true` on the final post of a generator job. Informational: the control plane ends the job the same
+         *     way either way. Boolean query parameters also accept Python's spelling (`True`, `False`), which the
+         *     runpod Python SDK sends; clients send `true` or `false`.
+         */
+        IsStream: boolean;
     };
     requestBodies: never;
     headers: never;
@@ -2061,7 +3315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/yaml": string;
+                    "application/yaml": unknown;
                 };
             };
         };
@@ -2084,6 +3338,28 @@ export interface operations {
                     "text/html": string;
                 };
             };
+        };
+    };
+    getCaller: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listEndpoints: {
@@ -2134,6 +3410,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getEndpoint: {
@@ -2157,6 +3434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Endpoint"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2181,6 +3459,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2215,6 +3494,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     listJobs: {
@@ -2272,6 +3552,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDelivery"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2298,6 +3579,7 @@ export interface operations {
                     "application/json": components["schemas"]["Worker"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2332,6 +3614,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getWorker: {
@@ -2357,6 +3640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Worker"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2383,6 +3667,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2475,16 +3760,105 @@ export interface operations {
                     "application/json": components["schemas"]["Worker"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
+    openWorkerShell: {
+        parameters: {
+            query?: {
+                /** @description A command line to run instead of the shell, through `/bin/sh -c`. */
+                command?: string;
+                /** @description Terminal width, in columns. */
+                cols?: number;
+                /** @description Terminal height, in rows. */
+                rows?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+                /** @description The worker's id. */
+                workerId: components["parameters"]["WorkerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched to the WebSocket protocol; the session runs until either side closes. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The request did not ask for a WebSocket upgrade. */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    execInWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+                /** @description The worker's id. */
+                workerId: components["parameters"]["WorkerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecRequest"];
+            };
+        };
+        responses: {
+            /** @description The session's events, one JSON document a line; the last one is `exit` or `error`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["ExecEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+        };
+    };
     getEndpointMetrics: {
         parameters: {
             query?: {
-                /** @description How far back the series reach. */
+                /** @description How far back the range reaches from `to` when `from` is not given. */
                 windowSeconds?: number;
+                /** @description Start of the range (inclusive); defaults to `to` minus `windowSeconds`. */
+                from?: components["schemas"]["Timestamp"];
+                /** @description End of the range (exclusive); defaults to now. */
+                to?: components["schemas"]["Timestamp"];
+                /**
+                 * @description Seconds per point. Raised to the resolution kept for the range when finer; a range may hold at
+                 *     most 11,000 points.
+                 */
+                step?: number;
             };
             header?: never;
             path: {
@@ -2540,6 +3914,68 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    getEndpointUsage: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default 24 hours before `to`). */
+                from?: components["schemas"]["Timestamp"];
+                /** @description End of the range (default now). */
+                to?: components["schemas"]["Timestamp"];
+            };
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage over the range. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointUsage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getEndpointAdvice: {
+        parameters: {
+            query?: {
+                /** @description How far back the history is read. */
+                windowSeconds?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The advisories (empty when nothing was found). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointAdvice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     listTemplates: {
         parameters: {
             query?: never;
@@ -2587,7 +4023,17 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description The registry credentials that `containerRegistryAuthId` names do not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getTemplate: {
@@ -2611,6 +4057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Template"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2635,6 +4082,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2671,6 +4119,144 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+        };
+    };
+    listRegistryAuths: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All stored credentials, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryAuth"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createRegistryAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryAuthCreate"];
+            };
+        };
+        responses: {
+            /** @description The credentials were stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryAuth"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+        };
+    };
+    getRegistryAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The stored credentials' id. */
+                registryAuthId: components["parameters"]["RegistryAuthId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credentials, without the password. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryAuth"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteRegistryAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The stored credentials' id. */
+                registryAuthId: components["parameters"]["RegistryAuthId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    updateRegistryAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The stored credentials' id. */
+                registryAuthId: components["parameters"]["RegistryAuthId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryAuthUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated credentials, without the password. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryAuth"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     listApiKeys: {
@@ -2721,6 +4307,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getApiKey: {
@@ -2744,6 +4331,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2768,6 +4356,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2792,6 +4381,139 @@ export interface operations {
                     "application/json": components["schemas"]["Gpu"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listSshKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All registered keys, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SshKey"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createSshKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SshKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description The registered key. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SshKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+        };
+    };
+    getSshKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SSH key's id. */
+                sshKeyId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SshKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteSshKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SSH key's id. */
+                sshKeyId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Only the events of this endpoint. */
+                endpointId?: components["schemas"]["Id"];
+                /** @description Only the events of this worker. */
+                workerId?: components["schemas"]["Id"];
+                /** @description Most items to return. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Audit events, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEvent"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };
@@ -2831,6 +4553,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     runJobSync: {
@@ -2867,6 +4590,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getJobStatus: {
@@ -2892,6 +4616,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobStatus"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3020,9 +4745,12 @@ export interface operations {
                     "application/json": components["schemas"]["JobStatus"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     retryJob: {
@@ -3052,10 +4780,13 @@ export interface operations {
                     "application/json": components["schemas"]["JobAccepted"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     purgeQueue: {
@@ -3083,9 +4814,12 @@ export interface operations {
                     "application/json": components["schemas"]["PurgeResult"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getEndpointHealth: {
@@ -3109,9 +4843,118 @@ export interface operations {
                     "application/json": components["schemas"]["EndpointHealth"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    proxyLoadBalancerGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+                /**
+                 * @description The path on the worker's server; it may contain slashes.
+                 * @example v1/chat/completions
+                 */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whatever the worker answers, passed through. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The worker failed before it answered. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No healthy worker came up within the cold-start wait; retry after `Retry-After`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    proxyLoadBalancerPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                endpointId: components["parameters"]["EndpointId"];
+                /**
+                 * @description The path on the worker's server; it may contain slashes.
+                 * @example v1/chat/completions
+                 */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            /** @description Whatever the worker answers, passed through. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The worker failed before it answered. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No healthy worker came up within the cold-start wait; retry after `Retry-After`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     takeJob: {
@@ -3119,7 +4962,7 @@ export interface operations {
             query?: {
                 /** @description The worker's GPU type; informational (RunPod's templates carry it). */
                 gpu?: components["parameters"]["GpuQuery"];
-                /** @description `1` when the worker already runs a job. */
+                /** @description `1` when the worker already runs a job, `0` when it runs none. */
                 job_in_progress?: components["parameters"]["JobInProgress"];
             };
             header?: never;
@@ -3149,10 +4992,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     takeJobBatch: {
@@ -3160,7 +5005,7 @@ export interface operations {
             query?: {
                 /** @description The worker's GPU type; informational (RunPod's templates carry it). */
                 gpu?: components["parameters"]["GpuQuery"];
-                /** @description `1` when the worker already runs a job. */
+                /** @description `1` when the worker already runs a job, `0` when it runs none. */
                 job_in_progress?: components["parameters"]["JobInProgress"];
                 /** @description Most jobs to hand out. */
                 batch_size?: number;
@@ -3197,6 +5042,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     takeStopSignals: {
@@ -3232,6 +5078,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3242,7 +5089,11 @@ export interface operations {
             query?: {
                 /** @description The worker's GPU type; informational (RunPod's templates carry it). */
                 gpu?: components["parameters"]["GpuQuery"];
-                /** @description `true` on the final post of a generator job. */
+                /**
+                 * @description `true` on the final post of a generator job. Informational: the control plane ends the job the same
+                 *     way either way. Boolean query parameters also accept Python's spelling (`True`, `False`), which the
+                 *     runpod Python SDK sends; clients send `true` or `false`.
+                 */
                 isStream?: components["parameters"]["IsStream"];
             };
             header?: never;
@@ -3259,7 +5110,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["JobResult"];
-                "application/x-www-form-urlencoded": components["schemas"]["JobResult"];
             };
         };
         responses: {
@@ -3278,6 +5128,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     postJobStream: {
@@ -3285,7 +5136,11 @@ export interface operations {
             query?: {
                 /** @description The worker's GPU type; informational (RunPod's templates carry it). */
                 gpu?: components["parameters"]["GpuQuery"];
-                /** @description `true` on the final post of a generator job. */
+                /**
+                 * @description `true` on the final post of a generator job. Informational: the control plane ends the job the same
+                 *     way either way. Boolean query parameters also accept Python's spelling (`True`, `False`), which the
+                 *     runpod Python SDK sends; clients send `true` or `false`.
+                 */
                 isStream?: components["parameters"]["IsStream"];
             };
             header?: never;
@@ -3302,7 +5157,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["StreamChunk"];
-                "application/x-www-form-urlencoded": components["schemas"]["StreamChunk"];
             };
         };
         responses: {
@@ -3321,6 +5175,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     pingWorker: {
@@ -3328,12 +5183,12 @@ export interface operations {
             query?: {
                 /** @description The worker's GPU type; informational (RunPod's templates carry it). */
                 gpu?: components["parameters"]["GpuQuery"];
-                /** @description Comma-separated ids of the jobs the worker is running. */
+                /** @description Comma-separated ids of the jobs the worker is running. Job ids are ASCII, so the list fits the request head the server reads (1 MiB) however it is percent-encoded. */
                 job_id?: string;
                 /** @description Version of the worker SDK. */
                 runpod_version?: string;
                 /** @description `unhealthy` when a start-up check failed. */
-                status?: "unhealthy";
+                status?: components["schemas"]["WorkerHealthReport"];
                 /** @description Name of the failed check. */
                 check?: string;
                 /** @description Why the check failed. */
@@ -3359,12 +5214,10 @@ export interface operations {
                     "application/json": components["schemas"]["Ack"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
 }
-type WithRequired<T, K extends keyof T> = T & {
-    [P in K]-?: T[P];
-};

@@ -176,6 +176,6 @@ function problem(
   errors?: { field: string; message: string }[],
 ): void {
   response.writeHead(status, { "content-type": "application/problem+json" });
-  const body = { type: `https://runfleet.dev/problems/${code}`, title: PROBLEM_TITLES[code], status, code, detail };
+  const body = { type: `urn:runfleet:problem:${code}`, title: PROBLEM_TITLES[code], status, code, detail };
   response.end(JSON.stringify(errors ? { ...body, errors } : body));
 }

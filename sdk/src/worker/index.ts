@@ -164,6 +164,8 @@ class WorkerLoop<Input, Output> {
   private readonly stopChannel = new AbortController();
   private slotFreed: (() => void) | undefined;
   private concurrency: number;
+  /** Set when the control plane stayed silent past `orphanTimeoutMs`: the worker gives up and exits 1. */
+  private orphaned = false;
 
   constructor(
     private readonly options: StartOptions<Input, Output>,
@@ -183,6 +185,22 @@ class WorkerLoop<Input, Output> {
     const pinger = setInterval(() => void this.client.ping([...this.inFlight.keys()]), this.env.pingIntervalMs);
     pinger.unref();
     void this.client.ping([]);
+    const orphanTimeoutMs = this.env.orphanTimeoutMs;
+    const watchdogMs = Math.min(1000, Math.max(50, orphanTimeoutMs / 4));
+    let lastTick = Date.now();
+    const watchdog =
+      orphanTimeoutMs > 0
+        ? setInterval(() => {
+            const now = Date.now();
+            // A tick far later than due: the process was frozen (a FlashBoot standby), not left alone.
+            if (now - lastTick > watchdogMs * 5) {
+              this.client.thawed(now);
+            }
+            lastTick = now;
+            this.giveUpIfOrphaned();
+          }, watchdogMs)
+        : undefined;
+    watchdog?.unref();
     const stopLoop = this.stopLoop();
     try {
       await this.takeLoop();
@@ -190,11 +208,34 @@ class WorkerLoop<Input, Output> {
       await this.drain();
       this.stopChannel.abort();
       clearInterval(pinger);
+      clearInterval(watchdog);
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
       await stopLoop.catch(() => undefined);
     }
-    return 0;
+    return this.orphaned ? 1 : 0;
+  }
+
+  /**
+   * A worker whose control plane is gone (killed and never back, or moved without it) would poll a dead
+   * address forever: after `orphanTimeoutMs` without any answer it stops taking jobs, abandons the ones
+   * it runs (nobody could receive their results; the control plane re-queues them if it ever returns) and
+   * exits with code 1.
+   */
+  private giveUpIfOrphaned(): void {
+    if (this.orphaned || !this.client.orphaned()) {
+      return;
+    }
+    this.orphaned = true;
+    workerLog(
+      "error",
+      `no answer from the control plane for ${this.client.silenceMs()} ms (orphan timeout ${this.env.orphanTimeoutMs} ms); ` +
+        `abandoning ${this.inFlight.size} job(s) and exiting`,
+    );
+    this.stopping.abort();
+    for (const controller of this.inFlight.values()) {
+      controller.abort(new Error("the worker lost its control plane"));
+    }
   }
 
   private async takeLoop(): Promise<void> {

@@ -28,7 +28,17 @@ describe("readWorkerEnvironment", () => {
       token: "tok",
       workerId: "wk_1",
       endpointId: "ep",
+      orphanTimeoutMs: 300_000,
     });
+  });
+
+  it("reads the orphan timeout the control plane sets (0: never)", () => {
+    const base = { RUNPOD_WEBHOOK_GET_JOB: "http://h/v2/ep/job-take/wk?gpu=none" };
+    expect(readWorkerEnvironment({ ...base, RUNFLEET_WORKER_ORPHAN_TIMEOUT_MS: "0" })?.orphanTimeoutMs).toBe(0);
+    expect(readWorkerEnvironment({ ...base, RUNFLEET_WORKER_ORPHAN_TIMEOUT_MS: "2500" })?.orphanTimeoutMs).toBe(2500);
+    expect(readWorkerEnvironment({ ...base, RUNFLEET_WORKER_ORPHAN_TIMEOUT_MS: "soon" })?.orphanTimeoutMs).toBe(
+      300_000,
+    );
   });
 
   it("prefers RunPod's variables over Runfleet's", () => {
@@ -64,6 +74,7 @@ describe("readWorkerEnvironment", () => {
       token: "tok",
       workerId: "wk_2",
       endpointId: "ep",
+      orphanTimeoutMs: 300_000,
     });
   });
 

@@ -13,7 +13,16 @@ export interface WorkerEnvironment {
   token: string;
   workerId: string;
   endpointId: string | undefined;
+  /**
+   * How long the worker goes on without any answer from its control plane before it counts itself
+   * orphaned and exits (0: never). From `RUNFLEET_WORKER_ORPHAN_TIMEOUT_MS`.
+   * @defaultValue 300000 (5 minutes)
+   */
+  orphanTimeoutMs: number;
 }
+
+/** Default of {@link WorkerEnvironment.orphanTimeoutMs}. */
+export const DEFAULT_ORPHAN_TIMEOUT_MS = 300_000;
 
 /**
  * Reads the worker environment the control plane injects: RunPod's variables first (so the runtime also
@@ -32,6 +41,7 @@ export function readWorkerEnvironment(env: Record<string, string | undefined>): 
   }
   const ping = env.RUNPOD_WEBHOOK_PING ?? (base ? `${base}/ping/${workerId}?gpu=none` : undefined);
   const interval = Number(env.RUNPOD_PING_INTERVAL ?? 10_000);
+  const orphanTimeout = Number(env.RUNFLEET_WORKER_ORPHAN_TIMEOUT_MS ?? DEFAULT_ORPHAN_TIMEOUT_MS);
   return {
     takeUrl: takeUrl.replaceAll("$RUNPOD_POD_ID", workerId),
     doneUrl: env.RUNPOD_WEBHOOK_POST_OUTPUT ?? (base ? `${base}/job-done/${workerId}/$ID?gpu=none` : "JOB_DONE_URL"),
@@ -42,5 +52,6 @@ export function readWorkerEnvironment(env: Record<string, string | undefined>): 
     token: env.RUNPOD_AI_API_KEY ?? env.RUNFLEET_WORKER_TOKEN ?? "",
     workerId,
     endpointId,
+    orphanTimeoutMs: Number.isFinite(orphanTimeout) && orphanTimeout >= 0 ? orphanTimeout : DEFAULT_ORPHAN_TIMEOUT_MS,
   };
 }

@@ -1,5 +1,7 @@
+import { ControlPlaneError } from "../../errors/control-plane-error.js";
 import type { JobService } from "../../jobs/job-service.js";
 import type { EndpointService } from "../../management/endpoint-service.js";
+import type { EndpointRecord } from "../../store/records.js";
 import type { OperationHandlers } from "../operation-types.js";
 
 /** The RunPod-compatible job API. */
@@ -27,11 +29,6 @@ export type WorkerHealthCounts = (endpointId: string) => {
   unhealthy: number;
 };
 
-/** Default hold of `/runsync` and `/status-sync`, as RunPod's. */
-const DEFAULT_WAIT_MS = 90_000;
-/** Default hold of an empty `/stream`, as RunPod's. */
-const DEFAULT_STREAM_WAIT_MS = 10_000;
-
 /** Binds the job API to the job service. */
 export function jobHandlers(deps: {
   endpoints: EndpointService;
@@ -39,41 +36,40 @@ export function jobHandlers(deps: {
   workerCounts: WorkerHealthCounts;
 }): JobHandlers {
   const { endpoints, jobs } = deps;
-  const waitStatus = async (endpointId: string, jobId: string, wait: number | undefined, signal: AbortSignal) => {
+  // Holds (`wait`) default to RunPod's (90 s for runsync and status-sync, 10 s for an empty stream) in
+  // openapi.yaml, which request validation applies.
+  const waitStatus = async (endpointId: string, jobId: string, wait: number, signal: AbortSignal) => {
     await endpoints.get(endpointId);
-    const job = await jobs.waitForEnd(endpointId, jobId, wait ?? DEFAULT_WAIT_MS, signal);
-    return { status: 200 as const, body: jobs.view(job) };
+    const job = await jobs.waitForEnd(endpointId, jobId, wait, signal);
+    return { status: 200 as const, body: await jobs.present(job) };
   };
   return {
     runJob: async ({ input }) => {
-      const endpoint = await endpoints.get(input.path.endpointId);
+      const endpoint = queueEndpoint(await endpoints.get(input.path.endpointId));
       const job = await jobs.submit(endpoint, input.body, {
         kind: "async",
         idempotencyKey: input.header["Idempotency-Key"],
       });
       return { status: 200, body: { id: job.id, status: job.status } };
     },
-    runJobSync: async ({ input, signal }) => {
-      const endpoint = await endpoints.get(input.path.endpointId);
+    runJobSync: async ({ input, signal, admitted }) => {
+      const endpoint = queueEndpoint(await endpoints.get(input.path.endpointId));
       const job = await jobs.submit(endpoint, input.body, { kind: "sync" });
-      const ended = await jobs.waitForEnd(endpoint.id, job.id, input.query.wait ?? DEFAULT_WAIT_MS, signal);
-      return { status: 200, body: jobs.view(ended) };
+      // Stored: waiting for the result costs a timer, not a slot among the submissions in flight.
+      admitted();
+      const ended = await jobs.waitForEnd(endpoint.id, job.id, input.query.wait, signal);
+      return { status: 200, body: await jobs.present(ended) };
     },
     getJobStatus: async ({ input }) => {
       await endpoints.get(input.path.endpointId);
-      return { status: 200, body: jobs.view(await jobs.get(input.path.endpointId, input.path.jobId)) };
+      return { status: 200, body: await jobs.present(await jobs.get(input.path.endpointId, input.path.jobId)) };
     },
     waitJobStatus: ({ input, signal }) => waitStatus(input.path.endpointId, input.path.jobId, input.query.wait, signal),
     waitJobStatusPost: ({ input, signal }) =>
       waitStatus(input.path.endpointId, input.path.jobId, input.query.wait, signal),
     streamJob: async ({ input, signal }) => {
       await endpoints.get(input.path.endpointId);
-      const { job, chunks } = await jobs.takeStream(
-        input.path.endpointId,
-        input.path.jobId,
-        input.query.wait ?? DEFAULT_STREAM_WAIT_MS,
-        signal,
-      );
+      const { job, chunks } = await jobs.takeStream(input.path.endpointId, input.path.jobId, input.query.wait, signal);
       return { status: 200, body: { id: job.id, status: job.status, stream: chunks.map((output) => ({ output })) } };
     },
     cancelJob: async ({ input }) => {
@@ -107,4 +103,15 @@ export function jobHandlers(deps: {
       };
     },
   };
+}
+
+/** Jobs go to queue endpoints only: a load-balancing endpoint has no handler to take them. */
+function queueEndpoint(endpoint: EndpointRecord): EndpointRecord {
+  if (endpoint.type !== "QUEUE") {
+    throw new ControlPlaneError(
+      "endpoint_type_mismatch",
+      `endpoint ${endpoint.id} is a load-balancing endpoint: send requests to /lb/${endpoint.id}/<path>, not jobs`,
+    );
+  }
+  return endpoint;
 }

@@ -1,9 +1,10 @@
 import type { ApiKeyService } from "../../management/api-key-service.js";
 import type { EndpointService } from "../../management/endpoint-service.js";
+import type { RegistryAuthService } from "../../management/registry-auth-service.js";
 import type { TemplateService } from "../../management/template-service.js";
 import type { EndpointRecord } from "../../store/records.js";
 import type { OperationHandlers } from "../operation-types.js";
-import { presentApiKey, presentEndpoint, presentTemplate } from "../presenters.js";
+import { presentApiKey, presentEndpoint, presentRegistryAuth, presentTemplate } from "../presenters.js";
 
 /** The management operations on endpoints, templates and API keys. */
 export type ManagementHandlers = Pick<
@@ -22,6 +23,11 @@ export type ManagementHandlers = Pick<
   | "createApiKey"
   | "getApiKey"
   | "revokeApiKey"
+  | "listRegistryAuths"
+  | "createRegistryAuth"
+  | "getRegistryAuth"
+  | "updateRegistryAuth"
+  | "deleteRegistryAuth"
 >;
 
 /** Binds the management operations to their services. */
@@ -29,10 +35,11 @@ export function managementHandlers(services: {
   endpoints: EndpointService;
   templates: TemplateService;
   apiKeys: ApiKeyService;
+  registryAuths: RegistryAuthService;
   /** Why an endpoint's workers cannot run right now (the autoscaler knows), if they cannot. */
   endpointReason: (endpointId: string) => string | undefined;
 }): ManagementHandlers {
-  const { endpoints, templates, apiKeys } = services;
+  const { endpoints, templates, apiKeys, registryAuths } = services;
   const present = (endpoint: EndpointRecord) => presentEndpoint(endpoint, services.endpointReason(endpoint.id));
   return {
     listEndpoints: async () => ({ status: 200, body: (await endpoints.list()).map(present) }),
@@ -71,6 +78,23 @@ export function managementHandlers(services: {
     getApiKey: async ({ input }) => ({ status: 200, body: presentApiKey(await apiKeys.get(input.path.keyId)) }),
     revokeApiKey: async ({ input }) => {
       await apiKeys.revoke(input.path.keyId);
+      return { status: 204, body: undefined };
+    },
+    listRegistryAuths: async () => ({ status: 200, body: (await registryAuths.list()).map(presentRegistryAuth) }),
+    createRegistryAuth: async ({ input }) => ({
+      status: 201,
+      body: presentRegistryAuth(await registryAuths.create(input.body)),
+    }),
+    getRegistryAuth: async ({ input }) => ({
+      status: 200,
+      body: presentRegistryAuth(await registryAuths.get(input.path.registryAuthId)),
+    }),
+    updateRegistryAuth: async ({ input }) => ({
+      status: 200,
+      body: presentRegistryAuth(await registryAuths.update(input.path.registryAuthId, input.body)),
+    }),
+    deleteRegistryAuth: async ({ input }) => {
+      await registryAuths.delete(input.path.registryAuthId);
       return { status: 204, body: undefined };
     },
   };

@@ -1,11 +1,13 @@
+import { ControlPlaneError } from "../../errors/control-plane-error.js";
 import type { Store } from "../../store/store.js";
 import { renderApiReference } from "../api-reference-page.js";
 import type { OperationHandlers } from "../operation-types.js";
+import { presentApiKey } from "../presenters.js";
 
 /** Probes, metrics and the contract itself. */
 export type SystemHandlers = Pick<
   OperationHandlers,
-  "getLiveness" | "getReadiness" | "getPrometheusMetrics" | "getOpenApiDocument" | "getApiReference"
+  "getLiveness" | "getReadiness" | "getPrometheusMetrics" | "getOpenApiDocument" | "getApiReference" | "getCaller"
 >;
 
 /** Binds the system operations. `metricsText` renders the Prometheus exposition. */
@@ -35,5 +37,11 @@ export function systemHandlers(deps: {
     getPrometheusMetrics: async () => ({ status: 200, body: await deps.metricsText() }),
     getOpenApiDocument: () => ({ status: 200, body: deps.openApiText }),
     getApiReference: () => ({ status: 200, body: renderApiReference(deps.openApiText) }),
+    getCaller: ({ principal }) => {
+      if (principal?.kind !== "apiKey") {
+        throw new ControlPlaneError("forbidden", "only an API key has a caller to show");
+      }
+      return { status: 200, body: presentApiKey(principal.key) };
+    },
   };
 }

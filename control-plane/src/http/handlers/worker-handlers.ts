@@ -29,7 +29,7 @@ export function workerProtocolHandlers(deps: {
     takeJobBatch: async ({ input, signal }) => {
       const { endpointId, workerId } = input.path;
       workers.seen(workerId, true);
-      const taken = await jobs.take(endpointId, workerId, input.query.batch_size ?? 1, signal);
+      const taken = await jobs.take(endpointId, workerId, input.query.batch_size, signal);
       workers.seen(workerId);
       return taken.length > 0 ? { status: 200, body: taken.map(presentWorkerJob) } : { status: 204, body: undefined };
     },
@@ -63,7 +63,7 @@ export function workerProtocolHandlers(deps: {
       const { workerId } = input.path;
       workers.seen(workerId);
       if (input.query.status === "unhealthy") {
-        const check = input.query.check ?? "start-up check";
+        const check = input.query.check === undefined ? "a start-up check" : `fitness check ${input.query.check}`;
         await workers.markUnhealthy(workerId, `${check} failed: ${input.query.reason ?? "no reason given"}`);
       }
       const ids = (input.query.job_id ?? "").split(",").filter((id) => id.length > 0);

@@ -46,12 +46,18 @@ export function workerManagementHandlers(deps: {
   followLogs: WorkerLogFollower;
   /** Stops a driver-managed worker; external workers are only forgotten. */
   stopWorker: (workerId: string) => Promise<void>;
+  /** Requests the router has in flight on a worker of a load-balancing endpoint (RUNNING while any). */
+  routedRequests: (workerId: string) => number;
+  /** Why the endpoint's workers cannot run (a GPU endpoint on a control plane without such GPUs...), if known. */
+  endpointReason: (endpointId: string) => string | undefined;
 }): WorkerManagementHandlers {
   const { workers, jobs, endpoints } = deps;
   const present = (endpointId: string, workerId: string) => {
     const worker = workers.get(endpointId, workerId);
     const running = jobs.runningByWorker(endpointId).get(workerId) ?? [];
-    return presentWorker(worker, workerStatus(worker, running.length), running);
+    const status = workerStatus(worker, running.length + deps.routedRequests(workerId));
+    const throttled = status === "THROTTLED" ? (deps.endpointReason(endpointId) ?? "waiting for free GPUs") : undefined;
+    return presentWorker(worker, status, running, throttled);
   };
   return {
     listWorkers: async ({ input }) => {
@@ -99,20 +105,20 @@ export function workerManagementHandlers(deps: {
       const worker = workers.get(input.path.endpointId, input.path.workerId);
       return {
         status: 200,
-        body: { workerId: worker.id, lines: await deps.readLogs(worker.id, input.query.tail ?? 100) },
+        body: { workerId: worker.id, lines: await deps.readLogs(worker.id, input.query.tail) },
       };
     },
     streamWorkerLogs: async ({ input, signal }) => {
       await endpoints.get(input.path.endpointId);
       const worker = workers.get(input.path.endpointId, input.path.workerId);
-      const tail = input.query.tail ?? 100;
+      const tail = input.query.tail;
       return { status: 200, body: untilAbandoned(signal, (stop) => deps.followLogs(worker.id, tail, stop)) };
     },
     listJobs: async ({ input }) => {
       const endpoint = await endpoints.get(input.path.endpointId);
       const list = await deps.store.listJobs(endpoint.id, {
         status: input.query.status,
-        limit: input.query.limit ?? 100,
+        limit: input.query.limit,
       });
       return { status: 200, body: list.map((job) => presentJobRecord(job, jobs.view(job))) };
     },

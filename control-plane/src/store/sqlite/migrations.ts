@@ -108,6 +108,115 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_by_endpoint_completion ON jobs(endpoint_id, completed_at) WHERE completed_at IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: "worker usage by state, in one-minute buckets",
+    sql: `
+      CREATE TABLE worker_usage (
+        endpoint_id TEXT NOT NULL,
+        worker_id TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        seconds REAL NOT NULL,
+        gpu_seconds REAL NOT NULL,
+        PRIMARY KEY (endpoint_id, bucket_start, worker_id, state)
+      ) WITHOUT ROWID;
+      CREATE INDEX jobs_by_endpoint_creation ON jobs(endpoint_id, created_at);
+    `,
+  },
+  {
+    version: 4,
+    name: "metric history",
+    sql: `
+      CREATE TABLE metric_buckets (
+        endpoint_id TEXT NOT NULL,
+        step_ms INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (endpoint_id, step_ms, start)
+      ) WITHOUT ROWID;
+      CREATE INDEX metric_buckets_by_age ON metric_buckets(step_ms, start);
+    `,
+  },
+  {
+    version: 5,
+    name: "audit events (sessions inside workers) and SSH keys",
+    sql: `
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        endpoint_id TEXT NOT NULL,
+        worker_id TEXT NOT NULL,
+        running INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX audit_events_by_endpoint ON audit_events(endpoint_id, seq);
+      CREATE INDEX audit_events_by_worker ON audit_events(worker_id, seq);
+      CREATE INDEX audit_events_running ON audit_events(seq) WHERE running = 1;
+      CREATE TABLE ssh_keys (
+        id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: "ttl expiry ends jobs TIMED_OUT instead of deleting them",
+    sql: `
+      -- The sweeper looks only for queued and running jobs past their ttl; ended ones wait for retention.
+      DROP INDEX jobs_by_expiry;
+      CREATE INDEX jobs_active_by_expiry ON jobs(expires_at) WHERE status IN ('IN_QUEUE', 'IN_PROGRESS');
+    `,
+  },
+  {
+    version: 7,
+    name: "endpoint type (QUEUE | LOAD_BALANCER) and the port of load-balancing workers",
+    sql: `
+      UPDATE endpoints SET body = json_set(body, '$.type', 'QUEUE') WHERE json_extract(body, '$.type') IS NULL;
+      UPDATE workers SET body = json_set(body, '$.port', json('null')) WHERE json_type(body, '$.port') IS NULL;
+    `,
+  },
+  {
+    version: 8,
+    name: "templates: container disk size, volume mounts and registry credentials",
+    sql: `
+      UPDATE templates SET body = json_set(body, '$.containerDiskInGb', json('null'), '$.volumeMounts', json('[]'),
+          '$.containerRegistryAuthId', json('null'))
+        WHERE json_type(body, '$.volumeMounts') IS NULL;
+      CREATE TABLE registry_auths (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 9,
+    name: "a separate health port (PORT_HEALTH) of load-balancing workers",
+    sql: `
+      UPDATE workers SET body = json_set(body, '$.healthPort', json('null')) WHERE json_type(body, '$.healthPort') IS NULL;
+    `,
+  },
+  {
+    version: 10,
+    name: "the queue lives in the store: an index in dispatch order of each endpoint's queued jobs",
+    sql: `
+      -- The dispatcher keeps only a window of each queue in memory and refills it with a range scan of this
+      -- index (normal lane, then low priority, queue order within a lane); counts of a lane and queue
+      -- positions use it too. Partial: ended jobs, most of the table, are not in it.
+      CREATE INDEX jobs_queued_by_endpoint ON jobs(endpoint_id, low_priority, queue_order) WHERE status = 'IN_QUEUE';
+    `,
+  },
+  {
+    version: 11,
+    name: "usage buckets by start, for their retention sweep",
+    sql: `
+      CREATE INDEX worker_usage_by_bucket ON worker_usage(bucket_start);
+    `,
+  },
 ];
 
 /** Brings the database up to the newest migration; each step is atomic. Returns the versions applied. */

@@ -1,20 +1,50 @@
-import { mkdirSync } from "node:fs";
+import { closeSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { SecretBox } from "../../secrets/secret-box.js";
+import { createPrivateDirIfMissing, openPrivateFile, tightenPrivateFiles } from "../../util/private-files.js";
+import {
+  JOB_INSERT_COLUMNS,
+  jobInsertValues,
+  jobUpdateValues,
+  parseBody,
+  queuedJobsBeforeQuery,
+  queuedJobsByLaneQuery,
+  queuedJobsParams,
+  queuedJobsQuery,
+  toJob,
+  toQueuedJob,
+} from "../job-rows.js";
+import { RecordSealing } from "../record-sealing.js";
 import type {
   ApiKeyRecord,
+  AuditEventRecord,
   EndpointRecord,
   EpochMs,
+  FinishedJobRecord,
+  JobHistoryRecord,
   JobRecord,
   JobStatusValue,
+  MetricBucketRecord,
+  RegistryAuthRecord,
   ScalingEventRecord,
+  SshKeyRecord,
   StreamChunkRecord,
   TemplateRecord,
   WebhookDeliveryRecord,
   WebhookOutboxRecord,
   WorkerRecord,
+  WorkerUsageRecord,
 } from "../records.js";
-import { type JobCounts, type JobUpdate, type Store, StoreConflictError } from "../store.js";
+import {
+  type JobCounts,
+  type JobUpdate,
+  type QueuedJob,
+  type QueuedJobKey,
+  type Store,
+  StoreConflictError,
+  StoreFullError,
+} from "../store.js";
 import { migrate } from "./migrations.js";
 
 /** Options of the embedded store. */
@@ -27,6 +57,11 @@ export interface SqliteStoreOptions {
    * @defaultValue "normal"
    */
   synchronous?: "normal" | "full";
+  /**
+   * Encrypts the secrets kept at rest: secret env values of templates and endpoints, and jobs'
+   * `s3Config.accessSecret`. A store without one uses a random key, good only for a throw-away store.
+   */
+  secrets?: SecretBox;
 }
 
 /**
@@ -36,6 +71,9 @@ export interface SqliteStoreOptions {
  * needs no migration while lookups stay indexed. `synchronous=NORMAL` in WAL mode keeps every committed
  * write across a crash of the process (only a power loss may drop the last transactions).
  */
+/** SQLite's positional placeholder. */
+const SQLITE_PARAM = (): string => "?";
+
 export class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   private readonly db: DatabaseSync;
@@ -46,10 +84,19 @@ export class SqliteStore implements Store {
   private flushing = false;
   private flushScheduled = false;
   private lastQueueOrder: number;
+  /** The error of the last write that failed for lack of space, until a commit succeeds again. */
+  private fullError: StoreFullError | undefined;
+  private readonly sealing: RecordSealing;
 
   constructor(options: SqliteStoreOptions) {
+    this.sealing = new RecordSealing(options.secrets ?? SecretBox.ephemeral());
     if (options.path !== ":memory:") {
-      mkdirSync(dirname(options.path), { recursive: true });
+      // Jobs, env values and key hashes: readable by this user only. SQLite gives the -wal and -shm
+      // files the database file's mode, so creating it 0600 covers them; older ones are tightened.
+      // Its folder is created private when missing; an existing one may be shared and is left alone.
+      createPrivateDirIfMissing(dirname(options.path));
+      closeSync(openPrivateFile(options.path, "a"));
+      tightenPrivateFiles([`${options.path}-wal`, `${options.path}-shm`]);
     }
     this.db = new DatabaseSync(options.path);
     this.db.exec("PRAGMA journal_mode = WAL");
@@ -66,6 +113,16 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.statement("SELECT 1").get();
+    if (this.fullError) {
+      // Readiness must come back when space does, even with no traffic to retry a write: try one. It
+      // needs real room (64 KB of pages, allocated then freed), and no reader can ever see its row.
+      this.transaction(() => {
+        this.statement(
+          "INSERT INTO stream_chunks (job_id, seq, output, delivered) VALUES ('', 0, zeroblob(65536), 1)",
+        ).run();
+        this.statement("DELETE FROM stream_chunks WHERE job_id = ''").run();
+      });
+    }
   }
 
   async close(): Promise<void> {
@@ -82,7 +139,7 @@ export class SqliteStore implements Store {
       this.statement("INSERT INTO templates (id, name, body, created_at) VALUES (?, ?, ?, ?)").run(
         template.id,
         template.name,
-        JSON.stringify(template),
+        this.sealedBody(template),
         template.createdAt,
       ),
     );
@@ -92,7 +149,7 @@ export class SqliteStore implements Store {
     const result = this.write("templates.name", () =>
       this.statement("UPDATE templates SET name = ?, body = ? WHERE id = ?").run(
         template.name,
-        JSON.stringify(template),
+        this.sealedBody(template),
         template.id,
       ),
     );
@@ -100,51 +157,98 @@ export class SqliteStore implements Store {
   }
 
   async getTemplate(id: string): Promise<TemplateRecord | undefined> {
-    return parseBody<TemplateRecord>(this.statement("SELECT body FROM templates WHERE id = ?").get(id));
+    return this.openedBody<TemplateRecord>(this.statement("SELECT body FROM templates WHERE id = ?").get(id));
   }
 
   async listTemplates(): Promise<TemplateRecord[]> {
     return this.statement("SELECT body FROM templates ORDER BY created_at, id")
       .all()
-      .map((row) => parseBody<TemplateRecord>(row) as TemplateRecord);
+      .map((row) => this.openedBody<TemplateRecord>(row) as TemplateRecord);
   }
 
   async deleteTemplate(id: string): Promise<boolean> {
-    return Number(this.statement("DELETE FROM templates WHERE id = ?").run(id).changes) > 0;
+    return (
+      Number(this.write("templates.id", () => this.statement("DELETE FROM templates WHERE id = ?").run(id)).changes) > 0
+    );
+  }
+
+  async insertRegistryAuth(auth: RegistryAuthRecord): Promise<void> {
+    this.write("registry_auths.name", () =>
+      this.statement("INSERT INTO registry_auths (id, name, body, created_at) VALUES (?, ?, ?, ?)").run(
+        auth.id,
+        auth.name,
+        this.sealing.sealedRegistryAuth(auth),
+        auth.createdAt,
+      ),
+    );
+  }
+
+  async replaceRegistryAuth(auth: RegistryAuthRecord): Promise<boolean> {
+    const result = this.write("registry_auths.name", () =>
+      this.statement("UPDATE registry_auths SET name = ?, body = ? WHERE id = ?").run(
+        auth.name,
+        this.sealing.sealedRegistryAuth(auth),
+        auth.id,
+      ),
+    );
+    return Number(result.changes) > 0;
+  }
+
+  async getRegistryAuth(id: string): Promise<RegistryAuthRecord | undefined> {
+    return this.sealing.openedRegistryAuth(this.statement("SELECT body FROM registry_auths WHERE id = ?").get(id));
+  }
+
+  async listRegistryAuths(): Promise<RegistryAuthRecord[]> {
+    return this.statement("SELECT body FROM registry_auths ORDER BY created_at, id")
+      .all()
+      .map((row) => this.sealing.openedRegistryAuth(row) as RegistryAuthRecord);
+  }
+
+  async deleteRegistryAuth(id: string): Promise<boolean> {
+    return (
+      Number(
+        this.write("registry_auths.id", () => this.statement("DELETE FROM registry_auths WHERE id = ?").run(id))
+          .changes,
+      ) > 0
+    );
   }
 
   async insertEndpoint(endpoint: EndpointRecord): Promise<void> {
-    this.statement("INSERT INTO endpoints (id, template_id, body, created_at) VALUES (?, ?, ?, ?)").run(
-      endpoint.id,
-      endpoint.templateId,
-      JSON.stringify(endpoint),
-      endpoint.createdAt,
+    this.write("endpoints.id", () =>
+      this.statement("INSERT INTO endpoints (id, template_id, body, created_at) VALUES (?, ?, ?, ?)").run(
+        endpoint.id,
+        endpoint.templateId,
+        this.sealedBody(endpoint),
+        endpoint.createdAt,
+      ),
     );
   }
 
   async replaceEndpoint(endpoint: EndpointRecord): Promise<boolean> {
-    const result = this.statement("UPDATE endpoints SET template_id = ?, body = ? WHERE id = ?").run(
-      endpoint.templateId,
-      JSON.stringify(endpoint),
-      endpoint.id,
+    const result = this.write("endpoints.id", () =>
+      this.statement("UPDATE endpoints SET template_id = ?, body = ? WHERE id = ?").run(
+        endpoint.templateId,
+        this.sealedBody(endpoint),
+        endpoint.id,
+      ),
     );
     return Number(result.changes) > 0;
   }
 
   async getEndpoint(id: string): Promise<EndpointRecord | undefined> {
-    return parseBody<EndpointRecord>(this.statement("SELECT body FROM endpoints WHERE id = ?").get(id));
+    return this.openedBody<EndpointRecord>(this.statement("SELECT body FROM endpoints WHERE id = ?").get(id));
   }
 
   async listEndpoints(): Promise<EndpointRecord[]> {
     return this.statement("SELECT body FROM endpoints ORDER BY created_at, id")
       .all()
-      .map((row) => parseBody<EndpointRecord>(row) as EndpointRecord);
+      .map((row) => this.openedBody<EndpointRecord>(row) as EndpointRecord);
   }
 
   async listEndpointsByTemplate(templateId: string): Promise<EndpointRecord[]> {
     return this.statement("SELECT body FROM endpoints WHERE template_id = ? ORDER BY created_at, id")
       .all(templateId)
-      .map((row) => parseBody<EndpointRecord>(row) as EndpointRecord);
+      .map((row) => this.openedBody<EndpointRecord>(row) as EndpointRecord);
   }
 
   async deleteEndpoint(id: string): Promise<boolean> {
@@ -156,6 +260,8 @@ export class SqliteStore implements Store {
       this.statement("DELETE FROM workers WHERE endpoint_id = ?").run(id);
       this.statement("DELETE FROM webhook_outbox WHERE endpoint_id = ?").run(id);
       this.statement("DELETE FROM scaling_events WHERE endpoint_id = ?").run(id);
+      this.statement("DELETE FROM worker_usage WHERE endpoint_id = ?").run(id);
+      this.statement("DELETE FROM metric_buckets WHERE endpoint_id = ?").run(id);
       return Number(this.statement("DELETE FROM endpoints WHERE id = ?").run(id).changes) > 0;
     });
   }
@@ -190,12 +296,16 @@ export class SqliteStore implements Store {
     if (!key) {
       return false;
     }
-    this.statement("UPDATE api_keys SET body = ? WHERE id = ?").run(JSON.stringify({ ...key, revokedAt: at }), id);
+    this.write("api_keys.id", () =>
+      this.statement("UPDATE api_keys SET body = ? WHERE id = ?").run(JSON.stringify({ ...key, revokedAt: at }), id),
+    );
     return true;
   }
 
   async touchApiKey(id: string, at: EpochMs): Promise<void> {
-    this.statement("UPDATE api_keys SET body = json_set(body, '$.lastUsedAt', ?) WHERE id = ?").run(at, id);
+    this.write("api_keys.id", () =>
+      this.statement("UPDATE api_keys SET body = json_set(body, '$.lastUsedAt', ?) WHERE id = ?").run(at, id),
+    );
   }
 
   private insertJobNow(job: JobRecord): JobRecord {
@@ -204,56 +314,27 @@ export class SqliteStore implements Store {
       if (queueOrder > this.lastQueueOrder) {
         this.lastQueueOrder = queueOrder;
       }
-      this.statement(
-        `INSERT INTO jobs (id, endpoint_id, status, kind, queue_order, low_priority, input, webhook, s3_config,
-          execution_timeout_ms, expires_at, created_at, started_at, completed_at, worker_id, retries, output, error,
-          retain_until, idempotency_key, request_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        job.id,
-        job.endpointId,
-        job.status,
-        job.kind,
-        queueOrder,
-        job.lowPriority ? 1 : 0,
-        JSON.stringify(job.input ?? null),
-        job.webhook,
-        encode(job.s3Config ?? undefined),
-        job.executionTimeoutMs,
-        job.expiresAt,
-        job.createdAt,
-        job.startedAt,
-        job.completedAt,
-        job.workerId,
-        job.retries,
-        encode(job.output),
-        encode(job.error),
-        job.retainUntil,
-        job.idempotencyKey,
-        job.requestHash,
+      this.statement(`INSERT INTO jobs (${JOB_INSERT_COLUMNS}) VALUES (${Array(21).fill("?").join(", ")})`).run(
+        ...jobInsertValues(this.sealing.sealJob(job), queueOrder),
       );
       return { ...job, queueOrder };
     });
   }
 
   async getJob(id: string): Promise<JobRecord | undefined> {
-    return toJob(this.statement("SELECT * FROM jobs WHERE id = ?").get(id));
+    return this.toJob(this.statement("SELECT * FROM jobs WHERE id = ?").get(id));
   }
 
   async findJobByIdempotencyKey(endpointId: string, key: string): Promise<JobRecord | undefined> {
-    return toJob(
+    return this.toJob(
       this.statement("SELECT * FROM jobs WHERE endpoint_id = ? AND idempotency_key = ?").get(endpointId, key),
     );
   }
 
   private updateJobNow(id: string, from: readonly JobStatusValue[], update: JobUpdate): boolean {
-    const keys = Object.keys(update) as (keyof JobUpdate)[];
-    const sets = keys.map((key) => `${JOB_COLUMNS[key]} = ?`).join(", ");
+    const { columns, values } = jobUpdateValues(update);
+    const sets = columns.map((column) => `${column} = ?`).join(", ");
     const statuses = from.map(() => "?").join(", ");
-    const values = keys.map((key) => {
-      const value = update[key];
-      return key === "output" || key === "error" ? encode(value) : (value as string | number | null);
-    });
     const result = this.statement(`UPDATE jobs SET ${sets} WHERE id = ? AND status IN (${statuses})`).run(
       ...values,
       id,
@@ -269,7 +350,7 @@ export class SqliteStore implements Store {
         "UPDATE jobs SET status = 'IN_PROGRESS', worker_id = ?, started_at = ? WHERE id = ? AND status = 'IN_QUEUE' RETURNING *",
       );
       for (const id of ids) {
-        const job = toJob(update.get(workerId, at, id));
+        const job = this.toJob(update.get(workerId, at, id));
         if (job) {
           taken.push(job);
         }
@@ -321,7 +402,31 @@ export class SqliteStore implements Store {
           endpointId,
           options.limit,
         );
-    return rows.map((row) => toJob(row) as JobRecord);
+    return rows.map((row) => this.toJob(row) as JobRecord);
+  }
+
+  async listQueuedJobs(endpointId: string, options: { after?: QueuedJobKey; limit: number }): Promise<QueuedJob[]> {
+    return this.statement(queuedJobsQuery(SQLITE_PARAM))
+      .all(...(queuedJobsParams(endpointId, options.after, options.limit) as (string | number)[]))
+      .map(toQueuedJob);
+  }
+
+  async countQueuedJobs(endpointId: string): Promise<{ normal: number; lowPriority: number }> {
+    const counts = { normal: 0, lowPriority: 0 };
+    for (const row of this.statement(queuedJobsByLaneQuery(SQLITE_PARAM)).all(endpointId)) {
+      const r = row as { low_priority: number; n: number };
+      counts[r.low_priority === 1 ? "lowPriority" : "normal"] = r.n;
+    }
+    return counts;
+  }
+
+  async countQueuedJobsBefore(endpointId: string, key: QueuedJobKey): Promise<number> {
+    const row = this.statement(queuedJobsBeforeQuery(SQLITE_PARAM)).get(
+      endpointId,
+      key.lowPriority ? 1 : 0,
+      key.queueOrder,
+    ) as { n: number };
+    return row.n;
   }
 
   async countJobs(endpointId: string): Promise<JobCounts> {
@@ -344,14 +449,22 @@ export class SqliteStore implements Store {
     return counts;
   }
 
-  async listExpiredJobs(
+  async listJobsPastTtl(at: EpochMs, limit: number): Promise<JobRecord[]> {
+    // Named: left to itself the planner takes the status index, and this sweep (every second) then reads every
+    // queued and running job (a deep backlog: all of it) instead of the few past their ttl.
+    return this.statement(
+      `SELECT * FROM jobs INDEXED BY jobs_active_by_expiry
+       WHERE expires_at <= ? AND status IN ('IN_QUEUE', 'IN_PROGRESS') ORDER BY expires_at LIMIT ?`,
+    )
+      .all(at, limit)
+      .map((row) => toJob(row) as JobRecord);
+  }
+
+  async listJobsPastRetention(
     at: EpochMs,
     limit: number,
   ): Promise<{ id: string; endpointId: string; status: JobStatusValue; retries: number }[]> {
-    return this.statement(
-      `SELECT id, endpoint_id, status, retries FROM jobs WHERE expires_at <= ?1
-       UNION SELECT id, endpoint_id, status, retries FROM jobs WHERE retain_until <= ?1 LIMIT ?2`,
-    )
+    return this.statement("SELECT id, endpoint_id, status, retries FROM jobs WHERE retain_until <= ? LIMIT ?")
       .all(at, limit)
       .map((row) => {
         const r = row as { id: string; endpoint_id: string; status: JobStatusValue; retries: number };
@@ -407,7 +520,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteWorker(id: string): Promise<void> {
-    this.statement("DELETE FROM workers WHERE id = ?").run(id);
+    this.write("workers.id", () => this.statement("DELETE FROM workers WHERE id = ?").run(id));
   }
 
   private putWebhookOutboxNow(entry: WebhookOutboxRecord): void {
@@ -461,6 +574,223 @@ export class SqliteStore implements Store {
     return this.statement("SELECT body FROM scaling_events WHERE endpoint_id = ? ORDER BY seq DESC LIMIT ?")
       .all(endpointId, limit)
       .map((row) => parseBody<ScalingEventRecord>(row) as ScalingEventRecord);
+  }
+  async insertAuditEvent(event: AuditEventRecord): Promise<void> {
+    this.statement("INSERT INTO audit_events (id, endpoint_id, worker_id, running, body) VALUES (?, ?, ?, ?, ?)").run(
+      event.id,
+      event.endpointId,
+      event.workerId,
+      event.outcome === "running" ? 1 : 0,
+      JSON.stringify(event),
+    );
+  }
+
+  async updateAuditEvent(event: AuditEventRecord): Promise<boolean> {
+    const result = this.statement("UPDATE audit_events SET running = ?, body = ? WHERE id = ?").run(
+      event.outcome === "running" ? 1 : 0,
+      JSON.stringify(event),
+      event.id,
+    );
+    return Number(result.changes) > 0;
+  }
+
+  async listAuditEvents(filter: {
+    endpointId?: string;
+    workerId?: string;
+    limit: number;
+  }): Promise<AuditEventRecord[]> {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.endpointId !== undefined) {
+      where.push("endpoint_id = ?");
+      params.push(filter.endpointId);
+    }
+    if (filter.workerId !== undefined) {
+      where.push("worker_id = ?");
+      params.push(filter.workerId);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    return this.statement(`SELECT body FROM audit_events ${clause} ORDER BY seq DESC LIMIT ?`)
+      .all(...params, filter.limit)
+      .map((row) => parseBody<AuditEventRecord>(row) as AuditEventRecord);
+  }
+
+  async interruptRunningAuditEvents(at: EpochMs): Promise<number> {
+    return this.transaction(() => {
+      const rows = this.statement("SELECT body FROM audit_events WHERE running = 1").all();
+      for (const row of rows) {
+        const event = parseBody<AuditEventRecord>(row) as AuditEventRecord;
+        this.statement("UPDATE audit_events SET running = 0, body = ? WHERE id = ?").run(
+          JSON.stringify({ ...event, outcome: "interrupted", endedAt: at }),
+          event.id,
+        );
+      }
+      return rows.length;
+    });
+  }
+
+  async insertSshKey(key: SshKeyRecord): Promise<void> {
+    this.write("ssh_keys.fingerprint", () =>
+      this.statement("INSERT INTO ssh_keys (id, fingerprint, body, created_at) VALUES (?, ?, ?, ?)").run(
+        key.id,
+        key.fingerprint,
+        JSON.stringify(key),
+        key.createdAt,
+      ),
+    );
+  }
+
+  async getSshKey(id: string): Promise<SshKeyRecord | undefined> {
+    return parseBody<SshKeyRecord>(this.statement("SELECT body FROM ssh_keys WHERE id = ?").get(id));
+  }
+
+  async findSshKeyByFingerprint(fingerprint: string): Promise<SshKeyRecord | undefined> {
+    return parseBody<SshKeyRecord>(this.statement("SELECT body FROM ssh_keys WHERE fingerprint = ?").get(fingerprint));
+  }
+
+  async listSshKeys(): Promise<SshKeyRecord[]> {
+    return this.statement("SELECT body FROM ssh_keys ORDER BY created_at, id")
+      .all()
+      .map((row) => parseBody<SshKeyRecord>(row) as SshKeyRecord);
+  }
+
+  async deleteSshKey(id: string): Promise<boolean> {
+    return Number(this.statement("DELETE FROM ssh_keys WHERE id = ?").run(id).changes) > 0;
+  }
+
+  async touchSshKey(id: string, at: EpochMs): Promise<void> {
+    this.statement("UPDATE ssh_keys SET body = json_set(body, '$.lastUsedAt', ?) WHERE id = ?").run(at, id);
+  }
+
+  addWorkerUsage(records: readonly WorkerUsageRecord[]): Promise<void> {
+    return this.batched(() => {
+      const add = this.statement(
+        `INSERT INTO worker_usage (endpoint_id, worker_id, bucket_start, state, seconds, gpu_seconds)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (endpoint_id, bucket_start, worker_id, state)
+         DO UPDATE SET seconds = seconds + excluded.seconds, gpu_seconds = gpu_seconds + excluded.gpu_seconds`,
+      );
+      for (const r of records) {
+        add.run(r.endpointId, r.workerId, r.bucketStart, r.state, r.seconds, r.gpuSeconds);
+      }
+    });
+  }
+
+  async listWorkerUsage(endpointId: string, from: EpochMs, to: EpochMs): Promise<WorkerUsageRecord[]> {
+    return this.statement(
+      `SELECT worker_id, bucket_start, state, seconds, gpu_seconds FROM worker_usage
+       WHERE endpoint_id = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`,
+    )
+      .all(endpointId, from, to)
+      .map((row) => {
+        const r = row as {
+          worker_id: string;
+          bucket_start: number;
+          state: string;
+          seconds: number;
+          gpu_seconds: number;
+        };
+        return {
+          endpointId,
+          workerId: r.worker_id,
+          bucketStart: r.bucket_start,
+          state: r.state as WorkerUsageRecord["state"],
+          seconds: r.seconds,
+          gpuSeconds: r.gpu_seconds,
+        };
+      });
+  }
+
+  async listJobHistory(endpointId: string, from: EpochMs, to: EpochMs): Promise<JobHistoryRecord[]> {
+    return this.statement(
+      `SELECT created_at, started_at, completed_at, low_priority FROM jobs
+       WHERE endpoint_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at`,
+    )
+      .all(endpointId, from, to)
+      .map((row) => {
+        const r = row as {
+          created_at: number;
+          started_at: number | null;
+          completed_at: number | null;
+          low_priority: number;
+        };
+        return {
+          createdAt: r.created_at,
+          startedAt: r.started_at,
+          completedAt: r.completed_at,
+          lowPriority: r.low_priority === 1,
+        };
+      });
+  }
+
+  async listFinishedJobs(endpointId: string, from: EpochMs, to: EpochMs): Promise<FinishedJobRecord[]> {
+    return this.statement(
+      `SELECT status, created_at, started_at, completed_at FROM jobs
+       WHERE endpoint_id = ? AND completed_at >= ? AND completed_at < ?
+         AND status IN ('COMPLETED', 'FAILED', 'TIMED_OUT')`,
+    )
+      .all(endpointId, from, to)
+      .map((row) => {
+        const r = row as {
+          status: FinishedJobRecord["status"];
+          created_at: number;
+          started_at: number | null;
+          completed_at: number;
+        };
+        return {
+          endpointId,
+          status: r.status,
+          delayMs: (r.started_at ?? r.completed_at) - r.created_at,
+          executionMs: r.started_at === null ? null : r.completed_at - r.started_at,
+        };
+      });
+  }
+
+  async putMetricBuckets(buckets: readonly MetricBucketRecord[]): Promise<void> {
+    if (buckets.length === 0) {
+      return;
+    }
+    this.transaction(() => {
+      const put = this.statement(
+        "INSERT OR REPLACE INTO metric_buckets (endpoint_id, step_ms, start, body) VALUES (?, ?, ?, ?)",
+      );
+      for (const bucket of buckets) {
+        const { endpointId, stepMs, start, ...figures } = bucket;
+        put.run(endpointId, stepMs, start, JSON.stringify(figures));
+      }
+    });
+  }
+
+  async listMetricBuckets(
+    endpointId: string,
+    stepMs: number,
+    from: EpochMs,
+    to: EpochMs,
+  ): Promise<MetricBucketRecord[]> {
+    return this.statement(
+      `SELECT start, body FROM metric_buckets
+       WHERE endpoint_id = ? AND step_ms = ? AND start >= ? AND start < ? ORDER BY start`,
+    )
+      .all(endpointId, stepMs, from, to)
+      .map((row) => {
+        const r = row as { start: number; body: string };
+        // Fields are set on the parsed body rather than spread into a copy: a 7-day range reads 1,008 rows.
+        const bucket = JSON.parse(r.body) as MetricBucketRecord;
+        bucket.endpointId = endpointId;
+        bucket.stepMs = stepMs;
+        bucket.start = r.start;
+        return bucket;
+      });
+  }
+
+  async deleteWorkerUsageBefore(before: EpochMs): Promise<number> {
+    return Number(this.statement("DELETE FROM worker_usage WHERE bucket_start < ?").run(before).changes);
+  }
+
+  async deleteMetricBucketsBefore(stepMs: number, before: EpochMs): Promise<number> {
+    return Number(
+      this.statement("DELETE FROM metric_buckets WHERE step_ms = ? AND start < ?").run(stepMs, before).changes,
+    );
   }
 
   insertJob(job: JobRecord): Promise<JobRecord> {
@@ -548,9 +878,15 @@ export class SqliteStore implements Store {
             results.push({ ok: true, value: op.run() });
             this.db.exec("RELEASE write");
           } catch (error) {
+            // A full disk (or an I/O error) may have rolled back the whole transaction, the writes of
+            // this batch that succeeded included: then the batch fails as one.
+            const failure = this.storeError(error);
+            if (failure instanceof StoreFullError || !this.db.isTransaction) {
+              throw failure;
+            }
             this.db.exec("ROLLBACK TO write");
             this.db.exec("RELEASE write");
-            results.push({ ok: false, error });
+            results.push({ ok: false, error: failure });
           }
         }
       });
@@ -577,15 +913,20 @@ export class SqliteStore implements Store {
     if (this.inTransaction) {
       return work();
     }
-    this.db.exec("BEGIN IMMEDIATE");
     this.inTransaction = true;
     try {
+      this.db.exec("BEGIN IMMEDIATE");
       const result = work();
       this.db.exec("COMMIT");
+      this.fullError = undefined;
       return result;
     } catch (error) {
-      this.db.exec("ROLLBACK");
-      throw error;
+      // SQLite rolls back by itself on some errors (a full disk among them); a second ROLLBACK would
+      // fail with "no transaction is active" and hide the error that matters.
+      if (this.db.isTransaction) {
+        this.db.exec("ROLLBACK");
+      }
+      throw this.storeError(error);
     } finally {
       this.inTransaction = false;
     }
@@ -604,73 +945,53 @@ export class SqliteStore implements Store {
     return statement;
   }
 
+  private sealedBody(record: { secretEnv?: Record<string, string> }): string {
+    return this.sealing.sealedBody(record);
+  }
+
+  private openedBody<T extends { secretEnv: Record<string, string> }>(row: unknown): T | undefined {
+    return this.sealing.openedBody<T>(row);
+  }
+
+  private toJob(row: unknown): JobRecord | undefined {
+    return this.sealing.openJob(toJob(row));
+  }
+
+  /** Runs one write, turning a uniqueness violation and a full disk into the store's own errors. */
   private write<T>(constraint: string, run: () => T): T {
     try {
-      return run();
+      const result = run();
+      if (!this.inTransaction) {
+        this.fullError = undefined;
+      }
+      return result;
     } catch (error) {
       if (error instanceof Error && /UNIQUE constraint failed/.test(error.message)) {
         throw new StoreConflictError(constraint, { cause: error });
       }
-      throw error;
+      throw this.storeError(error);
     }
   }
-}
 
-/** Column of each updatable job field. */
-const JOB_COLUMNS: Record<keyof JobUpdate, string> = {
-  status: "status",
-  queueOrder: "queue_order",
-  startedAt: "started_at",
-  completedAt: "completed_at",
-  workerId: "worker_id",
-  retries: "retries",
-  output: "output",
-  error: "error",
-  retainUntil: "retain_until",
-};
-
-/** JSON text of a value; undefined (absent) is kept apart from null by storing SQL NULL. */
-function encode(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
-
-function decode(text: unknown): unknown {
-  return text === null || text === undefined ? undefined : JSON.parse(text as string);
-}
-
-function toJob(row: unknown): JobRecord | undefined {
-  if (row === undefined) {
-    return undefined;
+  /** The error to report for a failed write: a full disk becomes a {@link StoreFullError} and is noted. */
+  private storeError(error: unknown): unknown {
+    if (error instanceof StoreFullError) {
+      this.fullError = error;
+      return error;
+    }
+    if (isDiskFull(error)) {
+      this.fullError = new StoreFullError({ cause: error });
+      return this.fullError;
+    }
+    return error;
   }
-  const r = row as Record<string, string | number | null>;
-  return {
-    id: r.id as string,
-    endpointId: r.endpoint_id as string,
-    status: r.status as JobStatusValue,
-    kind: r.kind as JobRecord["kind"],
-    queueOrder: r.queue_order as number,
-    lowPriority: r.low_priority === 1,
-    input: JSON.parse(r.input as string),
-    webhook: (r.webhook as string | null) ?? null,
-    s3Config: (decode(r.s3_config) as JobRecord["s3Config"]) ?? null,
-    executionTimeoutMs: r.execution_timeout_ms as number,
-    expiresAt: r.expires_at as number,
-    createdAt: r.created_at as number,
-    startedAt: (r.started_at as number | null) ?? null,
-    completedAt: (r.completed_at as number | null) ?? null,
-    workerId: (r.worker_id as string | null) ?? null,
-    retries: r.retries as number,
-    output: decode(r.output),
-    error: decode(r.error),
-    retainUntil: (r.retain_until as number | null) ?? null,
-    idempotencyKey: (r.idempotency_key as string | null) ?? null,
-    requestHash: (r.request_hash as string | null) ?? null,
-  };
 }
 
-function parseBody<T>(row: unknown): T | undefined {
-  if (row === undefined) {
-    return undefined;
+/** SQLITE_FULL (13), in its primary or an extended form, as node:sqlite reports it. */
+function isDiskFull(error: unknown): boolean {
+  if (!(error instanceof Error)) {
+    return false;
   }
-  return JSON.parse((row as { body: string }).body) as T;
+  const code = (error as Error & { errcode?: unknown }).errcode;
+  return (typeof code === "number" && (code & 0xff) === 13) || /database or disk is full/.test(error.message);
 }

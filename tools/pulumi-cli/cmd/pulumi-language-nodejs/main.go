@@ -172,26 +172,15 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	args = append(args, entry)
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
+	env, err := programEnv(req, options)
 	if err != nil {
-		return nil, fmt.Errorf("encoding the stack configuration: %w", err)
-	}
-	secretKeys, err := json.Marshal(nonNil(req.GetConfigSecretKeys()))
-	if err != nil {
-		return nil, fmt.Errorf("encoding the secret configuration keys: %w", err)
+		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = programDir
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
-	cmd.Env = append(os.Environ(),
-		"PULUMI_CONFIG="+string(config),
-		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys),
-		"PULUMI_NODEJS_TYPESCRIPT="+fmt.Sprint(options.typescript),
-	)
-	if options.tsconfig != "" {
-		cmd.Env = append(cmd.Env, "PULUMI_NODEJS_TSCONFIG_PATH="+options.tsconfig)
-	}
+	cmd.Env = append(os.Environ(), env...)
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
@@ -203,6 +192,34 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run the program with %s: %v", node, err)}, nil
 	}
 	return &pulumirpc.RunResponse{}, nil
+}
+
+// programEnv is what the runner of @pulumi/pulumi reads from its environment: the stack's configuration
+// and which of its keys are secret, as JSON objects, and the TypeScript settings. A stack without any
+// configuration arrives as a nil map; it is sent as `{}`, because the runner's parseConfig reads the
+// variable with Object.keys and fails on `null`.
+func programEnv(req *pulumirpc.RunRequest, options nodeOptions) ([]string, error) {
+	config := req.GetConfig()
+	if config == nil {
+		config = map[string]string{}
+	}
+	encodedConfig, err := json.Marshal(config)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the stack configuration: %w", err)
+	}
+	secretKeys, err := json.Marshal(nonNil(req.GetConfigSecretKeys()))
+	if err != nil {
+		return nil, fmt.Errorf("encoding the secret configuration keys: %w", err)
+	}
+	env := []string{
+		"PULUMI_CONFIG=" + string(encodedConfig),
+		"PULUMI_CONFIG_SECRET_KEYS=" + string(secretKeys),
+		"PULUMI_NODEJS_TYPESCRIPT=" + fmt.Sprint(options.typescript),
+	}
+	if options.tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+options.tsconfig)
+	}
+	return env, nil
 }
 
 // nodeOptions are the `runtime.options` of Pulumi.yaml that change how the program is started.

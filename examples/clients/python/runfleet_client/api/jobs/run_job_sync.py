@@ -1,0 +1,244 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.job_request import JobRequest
+from ...models.job_status import JobStatus
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    endpoint_id: str,
+    *,
+    body: JobRequest,
+    wait: int | Unset = 90000,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["wait"] = wait
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v2/{endpoint_id}/runsync".format(
+            endpoint_id=quote(str(endpoint_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> JobStatus | Problem | None:
+    if response.status_code == 200:
+        response_200 = JobStatus.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 507:
+        response_507 = Problem.from_dict(response.json())
+
+        return response_507
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[JobStatus | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JobRequest,
+    wait: int | Unset = 90000,
+) -> Response[JobStatus | Problem]:
+    """Run a job and wait for its result
+
+     Waits up to `wait` ms for the job to end. A job that outlives the wait is answered with its id
+    and a non-terminal status (`IN_QUEUE` or `IN_PROGRESS`) to poll. Bodies over 20 MB get 413.
+
+    Args:
+        endpoint_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+        wait (int | Unset):  Default: 90000.
+        body (JobRequest): A job submission in RunPod's shape.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[JobStatus | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        body=body,
+        wait=wait,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JobRequest,
+    wait: int | Unset = 90000,
+) -> JobStatus | Problem | None:
+    """Run a job and wait for its result
+
+     Waits up to `wait` ms for the job to end. A job that outlives the wait is answered with its id
+    and a non-terminal status (`IN_QUEUE` or `IN_PROGRESS`) to poll. Bodies over 20 MB get 413.
+
+    Args:
+        endpoint_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+        wait (int | Unset):  Default: 90000.
+        body (JobRequest): A job submission in RunPod's shape.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        JobStatus | Problem
+    """
+
+    return sync_detailed(
+        endpoint_id=endpoint_id,
+        client=client,
+        body=body,
+        wait=wait,
+    ).parsed
+
+
+async def asyncio_detailed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JobRequest,
+    wait: int | Unset = 90000,
+) -> Response[JobStatus | Problem]:
+    """Run a job and wait for its result
+
+     Waits up to `wait` ms for the job to end. A job that outlives the wait is answered with its id
+    and a non-terminal status (`IN_QUEUE` or `IN_PROGRESS`) to poll. Bodies over 20 MB get 413.
+
+    Args:
+        endpoint_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+        wait (int | Unset):  Default: 90000.
+        body (JobRequest): A job submission in RunPod's shape.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[JobStatus | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        body=body,
+        wait=wait,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JobRequest,
+    wait: int | Unset = 90000,
+) -> JobStatus | Problem | None:
+    """Run a job and wait for its result
+
+     Waits up to `wait` ms for the job to end. A job that outlives the wait is answered with its id
+    and a non-terminal status (`IN_QUEUE` or `IN_PROGRESS`) to poll. Bodies over 20 MB get 413.
+
+    Args:
+        endpoint_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+        wait (int | Unset):  Default: 90000.
+        body (JobRequest): A job submission in RunPod's shape.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        JobStatus | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            endpoint_id=endpoint_id,
+            client=client,
+            body=body,
+            wait=wait,
+        )
+    ).parsed

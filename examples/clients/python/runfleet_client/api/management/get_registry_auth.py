@@ -1,0 +1,175 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.registry_auth import RegistryAuth
+from ...types import Response
+
+
+def _get_kwargs(
+    registry_auth_id: str,
+) -> dict[str, Any]:
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/registry-auths/{registry_auth_id}".format(
+            registry_auth_id=quote(str(registry_auth_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | RegistryAuth | None:
+    if response.status_code == 200:
+        response_200 = RegistryAuth.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | RegistryAuth]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    registry_auth_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | RegistryAuth]:
+    """Get container registry credentials
+
+    Args:
+        registry_auth_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RegistryAuth]
+    """
+
+    kwargs = _get_kwargs(
+        registry_auth_id=registry_auth_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    registry_auth_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | RegistryAuth | None:
+    """Get container registry credentials
+
+    Args:
+        registry_auth_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RegistryAuth
+    """
+
+    return sync_detailed(
+        registry_auth_id=registry_auth_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    registry_auth_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | RegistryAuth]:
+    """Get container registry credentials
+
+    Args:
+        registry_auth_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RegistryAuth]
+    """
+
+    kwargs = _get_kwargs(
+        registry_auth_id=registry_auth_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    registry_auth_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | RegistryAuth | None:
+    """Get container registry credentials
+
+    Args:
+        registry_auth_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RegistryAuth
+    """
+
+    return (
+        await asyncio_detailed(
+            registry_auth_id=registry_auth_id,
+            client=client,
+        )
+    ).parsed

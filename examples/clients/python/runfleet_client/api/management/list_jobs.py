@@ -1,0 +1,233 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.job_record import JobRecord
+from ...models.job_status_value import JobStatusValue
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    endpoint_id: str,
+    *,
+    status: JobStatusValue | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/endpoints/{endpoint_id}/jobs".format(
+            endpoint_id=quote(str(endpoint_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[JobRecord] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = JobRecord.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | list[JobRecord]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    status: JobStatusValue | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Response[Problem | list[JobRecord]]:
+    """List an endpoint's jobs
+
+     Jobs still retained, newest first, optionally filtered by status.
+
+    Args:
+        endpoint_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+        status (JobStatusValue | Unset): A job's state. `COMPLETED`, `FAILED`, `CANCELLED` and
+            `TIMED_OUT` are final. Example: IN_QUEUE.
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[JobRecord]]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        status=status,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    status: JobStatusValue | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Problem | list[JobRecord] | None:
+    """List an endpoint's jobs
+
+     Jobs still retained, newest first, optionally filtered by status.
+
+    Args:
+        endpoint_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+        status (JobStatusValue | Unset): A job's state. `COMPLETED`, `FAILED`, `CANCELLED` and
+            `TIMED_OUT` are final. Example: IN_QUEUE.
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[JobRecord]
+    """
+
+    return sync_detailed(
+        endpoint_id=endpoint_id,
+        client=client,
+        status=status,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    status: JobStatusValue | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Response[Problem | list[JobRecord]]:
+    """List an endpoint's jobs
+
+     Jobs still retained, newest first, optionally filtered by status.
+
+    Args:
+        endpoint_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+        status (JobStatusValue | Unset): A job's state. `COMPLETED`, `FAILED`, `CANCELLED` and
+            `TIMED_OUT` are final. Example: IN_QUEUE.
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[JobRecord]]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        status=status,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    status: JobStatusValue | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Problem | list[JobRecord] | None:
+    """List an endpoint's jobs
+
+     Jobs still retained, newest first, optionally filtered by status.
+
+    Args:
+        endpoint_id (str): An opaque identifier. Example: ep_7k2m9x4q.
+        status (JobStatusValue | Unset): A job's state. `COMPLETED`, `FAILED`, `CANCELLED` and
+            `TIMED_OUT` are final. Example: IN_QUEUE.
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[JobRecord]
+    """
+
+    return (
+        await asyncio_detailed(
+            endpoint_id=endpoint_id,
+            client=client,
+            status=status,
+            limit=limit,
+        )
+    ).parsed

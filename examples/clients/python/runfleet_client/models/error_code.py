@@ -1,0 +1,41 @@
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    API_KEY_NOT_FOUND = "api_key_not_found"
+    ENDPOINT_NOT_FOUND = "endpoint_not_found"
+    ENDPOINT_TYPE_MISMATCH = "endpoint_type_mismatch"
+    EXEC_UNSUPPORTED = "exec_unsupported"
+    FORBIDDEN = "forbidden"
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    INTERNAL = "internal"
+    INVALID_SCALING = "invalid_scaling"
+    JOB_NOT_FOUND = "job_not_found"
+    JOB_NOT_OWNED = "job_not_owned"
+    JOB_NOT_RETRYABLE = "job_not_retryable"
+    LAST_ADMIN_KEY = "last_admin_key"
+    MALFORMED_JSON = "malformed_json"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NAME_TAKEN = "name_taken"
+    NOT_READY = "not_ready"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    RATE_LIMITED = "rate_limited"
+    REGISTRY_AUTH_IN_USE = "registry_auth_in_use"
+    REGISTRY_AUTH_NOT_FOUND = "registry_auth_not_found"
+    ROUTE_NOT_FOUND = "route_not_found"
+    SSH_KEY_EXISTS = "ssh_key_exists"
+    SSH_KEY_NOT_FOUND = "ssh_key_not_found"
+    STORAGE_FULL = "storage_full"
+    TEMPLATE_IN_USE = "template_in_use"
+    TEMPLATE_NOT_FOUND = "template_not_found"
+    UNAUTHORIZED = "unauthorized"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    UPGRADE_REQUIRED = "upgrade_required"
+    VALIDATION_FAILED = "validation_failed"
+    WORKER_FAILED = "worker_failed"
+    WORKER_NOT_FOUND = "worker_not_found"
+    WORKER_NOT_RUNNING = "worker_not_running"
+    WORKER_UNAVAILABLE = "worker_unavailable"
+
+    def __str__(self) -> str:
+        return str(self.value)
