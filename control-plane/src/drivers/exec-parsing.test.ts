@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ExecFrameDecoder, wrappedCommand } from "./docker-exec.js";
+import { terminalWrappedCommand } from "./kubernetes-exec.js";
 import { parseEnviron } from "./process-exec.js";
 
 const frame = (stream: 1 | 2, payload: string | Buffer): Buffer => {
@@ -35,6 +37,51 @@ describe("wrappedCommand", () => {
       "-c",
       "print(1)",
     ]);
+  });
+});
+
+describe("terminalWrappedCommand", () => {
+  /**
+   * Runs `command` on a pseudo-terminal (python3's pty) that is 0×0 at first and gets 22×77 after
+   * `sizeAfterMs`; returns what the terminal showed.
+   */
+  const onLateSizedTerminal = (command: string[], sizeAfterMs: number): string => {
+    const script = [
+      "import fcntl, os, pty, struct, sys, termios, time",
+      "pid, fd = pty.fork()",
+      "if pid == 0:",
+      "    os.execvp(sys.argv[1], sys.argv[1:])",
+      `time.sleep(${sizeAfterMs / 1000})`,
+      "fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 22, 77, 0, 0))",
+      "out = b''",
+      "while True:",
+      "    try:",
+      "        chunk = os.read(fd, 4096)",
+      "    except OSError:",
+      "        break",
+      "    if not chunk:",
+      "        break",
+      "    out += chunk",
+      "os.waitpid(pid, 0)",
+      "sys.stdout.write(out.decode())",
+    ].join("\n");
+    const result = spawnSync("python3", ["-c", script, ...command], { encoding: "utf8", timeout: 8_000 });
+    expect(result.status, result.stderr).toBe(0);
+    return result.stdout;
+  };
+
+  it("starts the command once the terminal has its size, after the pid line", () => {
+    const shown = onLateSizedTerminal(terminalWrappedCommand(["sh", "-c", 'echo "$TERM $(stty size)"']), 300);
+    expect(shown).toMatch(/^\d+\r\nxterm-256color 22 77\r\n$/);
+  });
+
+  it("does not wait without a terminal", () => {
+    const started = Date.now();
+    const [file = "", ...args] = terminalWrappedCommand(["sh", "-c", "echo ran"]);
+    const result = spawnSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    expect(result.stdout).toBe("ran\n");
+    expect(result.stderr).toMatch(/^\d+\n$/);
+    expect(Date.now() - started).toBeLessThan(900);
   });
 });
 

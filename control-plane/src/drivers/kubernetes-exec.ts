@@ -7,6 +7,26 @@ import type { ExecExit, ExecOptions, ExecSession, TerminalSize } from "./worker-
 const KILL_GRACE_SECONDS = 2;
 
 /**
+ * How long a terminal session's wrapper waits for the terminal's first size, in 20 ms steps. The size
+ * travels on its own channel and the kubelet applies it apart from starting the command, so a command
+ * started at once can meet a 0×0 terminal; the wait ends as soon as the size is there (or there is no
+ * `stty` to ask).
+ */
+const TERMINAL_SIZE_STEPS = 50;
+
+/**
+ * The command line of a terminal session: {@link wrappedCommand}'s, after a bounded wait for the
+ * terminal to have a size.
+ */
+export function terminalWrappedCommand(command: readonly string[]): string[] {
+  const wrapped = wrappedCommand(["env", "TERM=xterm-256color", ...command]);
+  const wait =
+    `n=0; while [ "$(stty size 2>/dev/null)" = "0 0" ] && [ $n -lt ${TERMINAL_SIZE_STEPS} ]; ` +
+    "do sleep 0.02 2>/dev/null || break; n=$((n+1)); done; ";
+  return [...wrapped.slice(0, 2), `${wait}${wrapped[2]}`, ...wrapped.slice(3)];
+}
+
+/**
  * The exit of an exec, from the Status the apiserver sends on the v5 channel protocol's error channel:
  * `Success`, or `Failure` with reason `NonZeroExitCode` and the code as an `ExitCode` cause.
  */
@@ -67,6 +87,14 @@ class KubernetesSession implements ExecSession {
   private killRequested = false;
   private ended = false;
   private socket: { close(): void; pause(): void; resume(): void } | undefined;
+  /**
+   * Input held until the command runs (its pid line arrived; null once input flows). A terminal echoes
+   * what it receives at once, so input sent earlier would come back ahead of the pid line; and the
+   * command would read it before its terminal had a size.
+   */
+  private heldInput: Buffer[] | null = [];
+  /** Whether stdin is to be closed once the held input is sent. */
+  private inputClosed = false;
 
   constructor(
     private readonly config: KubeConfig,
@@ -108,9 +136,9 @@ class KubernetesSession implements ExecSession {
 
   async connect(): Promise<void> {
     const exec = new Exec(this.config);
-    const command = wrappedCommand(
-      this.options.tty ? ["env", "TERM=xterm-256color", ...this.options.command] : this.options.command,
-    );
+    const command = this.options.tty
+      ? terminalWrappedCommand(this.options.command)
+      : wrappedCommand(this.options.command);
     const socket = await exec.exec(
       this.namespace,
       this.pod,
@@ -127,13 +155,30 @@ class KubernetesSession implements ExecSession {
   }
 
   write(data: Buffer): void {
-    if (!this.ended) {
+    if (this.heldInput !== null) {
+      this.heldInput.push(data);
+    } else if (!this.ended) {
       this.stdin.write(data);
     }
   }
 
   closeInput(): void {
-    this.stdin.end();
+    this.inputClosed = true;
+    if (this.heldInput === null) {
+      this.stdin.end();
+    }
+  }
+
+  /** Sends the input held so far, and lets the rest flow. */
+  private releaseInput(): void {
+    const held = this.heldInput ?? [];
+    this.heldInput = null;
+    for (const data of held) {
+      this.write(data);
+    }
+    if (this.inputClosed) {
+      this.closeInput();
+    }
   }
 
   resize(size: TerminalSize): void {
@@ -216,6 +261,7 @@ class KubernetesSession implements ExecSession {
     this.pidLine = "";
     const pid = Number(line.trim());
     this.pid = Number.isInteger(pid) && pid > 0 ? pid : -1;
+    this.releaseInput();
     return Buffer.from(rest, "latin1");
   }
 }
