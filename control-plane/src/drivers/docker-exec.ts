@@ -1,5 +1,6 @@
 import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
+import { HeldInput } from "./held-input.js";
 import type { ExecExit, ExecOptions, ExecSession, TerminalSize } from "./worker-driver.js";
 
 /** How long a killed session's command has between SIGTERM and SIGKILL, in whole seconds (`sleep`). */
@@ -52,12 +53,10 @@ class DockerSession implements ExecSession {
   /** The terminal's size as last asked for. */
   private size: TerminalSize | null;
   /**
-   * Input held until the command runs and its terminal has its size (null once it flows): what is typed
-   * at once must not reach a terminal that is still 0×0.
+   * Input, held until the command runs and its terminal has its size: what is typed at once must not
+   * reach a terminal that is still 0×0.
    */
-  private heldInput: Buffer[] | null = [];
-  /** Whether stdin is to be closed once the held input is sent. */
-  private inputClosed = false;
+  private readonly input: HeldInput;
   /** Resizes the engine has not confirmed yet; input typed meanwhile waits for them. */
   private pendingResizes = 0;
 
@@ -71,6 +70,15 @@ class DockerSession implements ExecSession {
     const fromTerminal = options.tty !== null;
     this.terminal = fromTerminal;
     this.size = options.tty;
+    this.input = new HeldInput({
+      write: (data) => {
+        if (!this.ended && this.stream.writable) {
+          this.stream.write(data);
+        }
+      },
+      // Half-closes the hijacked connection: the engine closes the command's stdin.
+      end: () => this.stream.end(),
+    });
     const deliver = (kind: "stdout" | "stderr", data: Buffer) => {
       if (this.pid === undefined && (fromTerminal || kind === "stderr")) {
         const rest = this.takePidLine(data);
@@ -108,31 +116,11 @@ class DockerSession implements ExecSession {
   }
 
   write(data: Buffer): void {
-    if (this.heldInput !== null) {
-      this.heldInput.push(data);
-    } else if (!this.ended && this.stream.writable) {
-      this.stream.write(data);
-    }
+    this.input.write(data);
   }
 
   closeInput(): void {
-    this.inputClosed = true;
-    if (this.heldInput === null) {
-      // Half-closes the hijacked connection: the engine closes the command's stdin.
-      this.stream.end();
-    }
-  }
-
-  /** Sends the input held so far, and lets the rest flow. */
-  private releaseInput(): void {
-    const held = this.heldInput ?? [];
-    this.heldInput = null;
-    for (const data of held) {
-      this.write(data);
-    }
-    if (this.inputClosed) {
-      this.closeInput();
-    }
+    this.input.close();
   }
 
   resize(size: TerminalSize): void {
@@ -144,14 +132,14 @@ class DockerSession implements ExecSession {
     // The resize is a request of its own: keys typed after it are held until it is done, so that a
     // command typed after a resize sees the new size, as on a real terminal.
     this.pendingResizes++;
-    this.heldInput ??= [];
+    this.input.hold();
     this.exec
       .resize({ w: Math.round(size.cols), h: Math.round(size.rows) })
       .catch(() => undefined)
       .finally(() => {
         this.pendingResizes--;
         if (this.pendingResizes === 0) {
-          this.releaseInput();
+          this.input.release();
         }
       });
   }
@@ -195,7 +183,7 @@ class DockerSession implements ExecSession {
     if (this.size !== null && this.pid > 0) {
       this.resize(this.size);
     } else {
-      this.releaseInput();
+      this.input.release();
     }
     return data.subarray(newline + 1);
   }

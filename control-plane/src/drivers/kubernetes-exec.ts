@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from "node:stream";
 import { Exec, type KubeConfig, type V1Status } from "@kubernetes/client-node";
 import { wrappedCommand } from "./docker-exec.js";
+import { HeldInput } from "./held-input.js";
 import type { ExecExit, ExecOptions, ExecSession, TerminalSize } from "./worker-driver.js";
 
 /** How long a killed session's command has between SIGTERM and SIGKILL, in whole seconds (`sleep`). */
@@ -88,13 +89,18 @@ class KubernetesSession implements ExecSession {
   private ended = false;
   private socket: { close(): void; pause(): void; resume(): void } | undefined;
   /**
-   * Input held until the command runs (its pid line arrived; null once input flows). A terminal echoes
-   * what it receives at once, so input sent earlier would come back ahead of the pid line; and the
-   * command would read it before its terminal had a size.
+   * Input, held until the command runs (its pid line arrived). A terminal echoes what it receives at
+   * once, so input sent earlier would come back ahead of the pid line; and the command would read it
+   * before its terminal had a size.
    */
-  private heldInput: Buffer[] | null = [];
-  /** Whether stdin is to be closed once the held input is sent. */
-  private inputClosed = false;
+  private readonly input = new HeldInput({
+    write: (data) => {
+      if (!this.ended) {
+        this.stdin.write(data);
+      }
+    },
+    end: () => this.stdin.end(),
+  });
 
   constructor(
     private readonly config: KubeConfig,
@@ -155,30 +161,11 @@ class KubernetesSession implements ExecSession {
   }
 
   write(data: Buffer): void {
-    if (this.heldInput !== null) {
-      this.heldInput.push(data);
-    } else if (!this.ended) {
-      this.stdin.write(data);
-    }
+    this.input.write(data);
   }
 
   closeInput(): void {
-    this.inputClosed = true;
-    if (this.heldInput === null) {
-      this.stdin.end();
-    }
-  }
-
-  /** Sends the input held so far, and lets the rest flow. */
-  private releaseInput(): void {
-    const held = this.heldInput ?? [];
-    this.heldInput = null;
-    for (const data of held) {
-      this.write(data);
-    }
-    if (this.inputClosed) {
-      this.closeInput();
-    }
+    this.input.close();
   }
 
   resize(size: TerminalSize): void {
@@ -261,7 +248,7 @@ class KubernetesSession implements ExecSession {
     this.pidLine = "";
     const pid = Number(line.trim());
     this.pid = Number.isInteger(pid) && pid > 0 ? pid : -1;
-    this.releaseInput();
+    this.input.release();
     return Buffer.from(rest, "latin1");
   }
 }
