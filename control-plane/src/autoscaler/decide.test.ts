@@ -1,32 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { EndpointRecord } from "../store/records.js";
+import { endpointRecord } from "../testing/endpoint-record.js";
 import { decide, initTimeoutOf, type Observed, type ObservedWorker, type ScalingAction } from "./decide.js";
 
 const NOW = 1_800_000_000_000;
 
-const endpoint = (settings: Partial<EndpointRecord> = {}): EndpointRecord => ({
-  id: "ep_test",
-  name: "test",
-  templateId: "tpl_test",
-  type: "QUEUE",
-  computeType: "CPU",
-  gpuTypeIds: [],
-  gpuCount: 1,
-  workersMin: 0,
-  workersMax: 3,
-  idleTimeout: 5,
-  scalerType: "QUEUE_DELAY",
-  scalerValue: 4,
-  executionTimeoutMs: 600_000,
-  flashboot: false,
-  env: {},
-  secretEnv: {},
-  driver: null,
-  version: 1,
-  createdAt: 0,
-  updatedAt: 0,
-  ...settings,
-});
+const endpoint = (settings: Partial<EndpointRecord> = {}): EndpointRecord =>
+  endpointRecord({ workersMax: 3, ...settings });
 
 const worker = (id: string, phase: ObservedWorker["phase"], extra: Partial<ObservedWorker> = {}): ObservedWorker => ({
   id,

@@ -1,34 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../logging/logger.js";
-import type { EndpointRecord, JobRecord } from "../store/records.js";
+import type { JobRecord } from "../store/records.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { endpointRecord } from "../testing/endpoint-record.js";
 import { JobService } from "./job-service.js";
 
 const WINDOW = 3;
 const LEASE_MS = 30_000;
 
-const endpoint: EndpointRecord = {
-  id: "ep_queue",
-  name: "queue",
-  type: "QUEUE",
-  templateId: "tpl_test",
-  computeType: "CPU",
-  gpuTypeIds: [],
-  gpuCount: 1,
-  workersMin: 0,
-  workersMax: 1,
-  idleTimeout: 5,
-  scalerType: "QUEUE_DELAY",
-  scalerValue: 4,
-  executionTimeoutMs: 600_000,
-  flashboot: false,
-  env: {},
-  secretEnv: {},
-  driver: null,
-  version: 1,
-  createdAt: 0,
-  updatedAt: 0,
-};
+const endpoint = endpointRecord({ id: "ep_queue", name: "queue" });
 
 /**
  * The queue lives in the store and only a window of WINDOW jobs of it in memory: dispatch order, counts,

@@ -1,31 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logging/logger.js";
-import type { EndpointRecord, JobRecord } from "../store/records.js";
+import type { JobRecord } from "../store/records.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { endpointRecord } from "../testing/endpoint-record.js";
 import { JobService } from "./job-service.js";
 
-const endpoint: EndpointRecord = {
-  id: "ep_waits",
-  name: "waits",
-  type: "QUEUE",
-  templateId: "tpl_waits",
-  computeType: "CPU",
-  gpuTypeIds: [],
-  gpuCount: 1,
-  workersMin: 0,
-  workersMax: 1,
-  idleTimeout: 5,
-  scalerType: "QUEUE_DELAY",
-  scalerValue: 4,
-  executionTimeoutMs: 600_000,
-  flashboot: false,
-  env: {},
-  secretEnv: {},
-  driver: null,
-  version: 1,
-  createdAt: 0,
-  updatedAt: 0,
-};
+const endpoint = endpointRecord({ id: "ep_waits", name: "waits", templateId: "tpl_waits" });
 
 /**
  * Long polls against a store whose reads take a round trip (as PostgreSQL's do): the job may end while

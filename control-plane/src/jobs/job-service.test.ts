@@ -1,34 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logging/logger.js";
-import type { EndpointRecord, JobRecord } from "../store/records.js";
+import type { JobRecord } from "../store/records.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { endpointRecord } from "../testing/endpoint-record.js";
 import { JobService } from "./job-service.js";
 
 const RESULT_RETENTION_MS = 30 * 60_000;
 const SYNC_RETENTION_MS = 60_000;
 
-const endpoint: EndpointRecord = {
-  id: "ep_test",
-  name: "test",
-  type: "QUEUE",
-  templateId: "tpl_test",
-  computeType: "CPU",
-  gpuTypeIds: [],
-  gpuCount: 1,
-  workersMin: 0,
-  workersMax: 1,
-  idleTimeout: 5,
-  scalerType: "QUEUE_DELAY",
-  scalerValue: 4,
-  executionTimeoutMs: 600_000,
-  flashboot: false,
-  env: {},
-  secretEnv: {},
-  driver: null,
-  version: 1,
-  createdAt: 0,
-  updatedAt: 0,
-};
+const endpoint = endpointRecord();
 
 /** The job lifecycle on a real (in-memory) store and a clock the test moves. */
 describe("JobService: ttl, retention and late reports", () => {
