@@ -81,7 +81,16 @@ interface Row {
   value: string;
   target: string;
   met: boolean | undefined;
+  /** When the run that took it started, and the host's load average then ("" for rows of older reports). */
+  measured: string;
 }
+
+/**
+ * This run's stamp on its rows: the time it started (UTC) and the host's 1-minute load average just
+ * before it. Rows of scenarios not run this time keep their own stamp, so a report mixing runs says which
+ * figure came from which, and whether the host was busy.
+ */
+const RUN_STAMP = `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, load ${loadavg()[0]?.toFixed(1) ?? "?"}`;
 const rows: Row[] = [];
 const notes: string[] = [];
 const chart: { label: string; ms: number }[] = [];
@@ -92,7 +101,13 @@ function report(metric: string, value: number, unit: string, target?: { op: "<" 
   if (target) {
     met = target.op === "<" ? value < target.value : target.op === "<=" ? value <= target.value : value >= target.value;
   }
-  rows.push({ metric, value: text, target: target ? `${target.op} ${target.value} ${unit}` : "", met });
+  rows.push({
+    metric,
+    value: text,
+    target: target ? `${target.op} ${target.value} ${unit}` : "",
+    met,
+    measured: RUN_STAMP,
+  });
   process.stdout.write(
     `${metric}: ${text}${target ? ` (target ${target.op} ${target.value}, ${met ? "met" : "NOT met"})` : ""}\n`,
   );
@@ -340,6 +355,7 @@ async function memoryAndBacklog(): Promise<void> {
       value: `${health.jobs.failed} failed, ${health.jobs.inQueue} left`,
       target: "0 failed, 0 left",
       met: health.jobs.failed === 0 && health.jobs.inQueue === 0,
+      measured: RUN_STAMP,
     });
   } finally {
     killAll();
@@ -890,8 +906,8 @@ function earlierRows(path: string): Row[] {
     .split("\n")
     .filter((line) => line.startsWith("| ") && !line.startsWith("| Metric") && !line.startsWith("|---"))
     .map((line) => {
-      const [metric = "", value = "", target = "", met = ""] = line.slice(2, -2).split(" | ");
-      return { metric, value, target, met: met === "" ? undefined : met === "yes" };
+      const [metric = "", value = "", target = "", met = "", measured = ""] = line.slice(2, -2).split(" | ");
+      return { metric, value, target, met: met === "" ? undefined : met === "yes", measured };
     })
     .filter((row) => !rowsNow.has(scenario(row.metric)));
 }
@@ -976,14 +992,14 @@ function writeReport(): void {
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpu}), Node ${process.version},`,
     "the control plane as its own process with the embedded SQLite store (WAL), clients and workers on the same machine.",
     SCALE !== 1 ? `Sizes scaled by BENCH_SCALE=${SCALE}.` : "",
-    SCENARIOS.some((scenario) => !selected.includes(scenario))
-      ? `That run measured ${selected.join(", ")}; the other rows are kept from earlier runs.`
-      : "",
+    "A run measures the scenarios BENCH_ONLY names (all by default) and keeps the other rows of the last report;",
+    "each row says when its run started and the host's 1-minute load average just before it.",
     "",
-    "| Metric | Result | Target | Met |",
-    "|---|---|---|---|",
+    "| Metric | Result | Target | Met | Measured |",
+    "|---|---|---|---|---|",
     ...rows.map(
-      (r) => `| ${r.metric} | ${r.value} | ${r.target} | ${r.met === undefined ? "" : r.met ? "yes" : "**no**"} |`,
+      (r) =>
+        `| ${r.metric} | ${r.value} | ${r.target} | ${r.met === undefined ? "" : r.met ? "yes" : "**no**"} | ${r.measured} |`,
     ),
     "",
     ...notes.map((note) => `- ${note}`),
