@@ -86,11 +86,13 @@ interface Row {
 }
 
 /**
- * This run's stamp on its rows: the time it started (UTC) and the host's 1-minute load average just
- * before it. Rows of scenarios not run this time keep their own stamp, so a report mixing runs says which
+ * This run's stamp on its rows: the time it started (UTC), the host's 1-minute load average just before
+ * it, and BENCH_SCALE when it is not 1. Rows of scenarios not run this time keep their own stamp, so a report mixing runs says which
  * figure came from which, and whether the host was busy.
  */
-const RUN_STAMP = `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, load ${loadavg()[0]?.toFixed(1) ?? "?"}`;
+const RUN_STAMP = `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, load ${loadavg()[0]?.toFixed(1) ?? "?"}${
+  SCALE !== 1 ? `, sizes × ${SCALE}` : ""
+}`;
 const rows: Row[] = [];
 const notes: string[] = [];
 const chart: { label: string; ms: number }[] = [];
@@ -991,7 +993,6 @@ function writeReport(): void {
     "",
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpu}), Node ${process.version},`,
     "the control plane as its own process with the embedded SQLite store (WAL), clients and workers on the same machine.",
-    SCALE !== 1 ? `Sizes scaled by BENCH_SCALE=${SCALE}.` : "",
     "A run measures the scenarios BENCH_ONLY names (all by default) and keeps the other rows of the last report;",
     "each row says when its run started and the host's 1-minute load average just before it.",
     "",
