@@ -993,6 +993,7 @@ function writeReport(): void {
     "",
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpu}), Node ${process.version},`,
     "the control plane as its own process with the embedded SQLite store (WAL), clients and workers on the same machine.",
+    "",
     "A run measures the scenarios BENCH_ONLY names (all by default) and keeps the other rows of the last report;",
     "each row says when its run started and the host's 1-minute load average just before it.",
     "",
