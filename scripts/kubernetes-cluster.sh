@@ -303,6 +303,28 @@ import_images() {
   done
 }
 
+# Runs one short pod of the echo worker image to its end, so that the node has made its first pod
+# sandbox and unpacked the image before anyone times a worker's start: on a fresh node (and a busy
+# machine) that first pod takes many seconds, every later one about one. Skipped when that image was not
+# imported; a warm-up that fails is reported, not fatal.
+warm_node() {
+  local image="docker.io/runfleet/echo-worker:dev" pod="runfleet-warm-up" present
+  # Matched in the shell, not by `grep -q` at the end of a pipe: grep leaving early fails the pipe
+  # (pipefail) when ctr is still writing.
+  present="$(ctr_ images ls -q 2>/dev/null || true)"
+  [[ $'\n'"$present"$'\n' == *$'\n'"$image"$'\n'* ]] || return 0
+  kubectl_ delete pod "$pod" --namespace default --ignore-not-found --wait=false >/dev/null 2>&1 || true
+  if kubectl_ run "$pod" --namespace default --image "$image" --image-pull-policy Never --restart Never \
+    --overrides '{"spec":{"hostNetwork":true,"automountServiceAccountToken":false}}' \
+    --command -- /bin/sh -c true >/dev/null &&
+    kubectl_ wait pod "$pod" --namespace default --for jsonpath='{.status.phase}'=Succeeded --timeout 120s >/dev/null; then
+    echo "the node ran a first pod ($image)"
+  else
+    echo "warning: the warm-up pod did not run to its end; the first worker may start slowly" >&2
+  fi
+  kubectl_ delete pod "$pod" --namespace default --ignore-not-found --wait=false >/dev/null 2>&1 || true
+}
+
 up() {
   if [ -f "$PIDS/kube-apiserver" ] && api_answers && node_ready; then
     echo "the test cluster is already up (KUBECONFIG=$KUBECONFIG_FILE)"
@@ -403,6 +425,7 @@ up() {
   kubectl_ patch node "$NODE" --subresource status --type json \
     -p "[{\"op\":\"add\",\"path\":\"/status/capacity/nvidia.com~1gpu\",\"value\":\"$GPUS\"},{\"op\":\"add\",\"path\":\"/status/allocatable/nvidia.com~1gpu\",\"value\":\"$GPUS\"}]" >/dev/null
   import_images
+  warm_node
   echo "the test cluster is up: node $NODE, $GPUS nvidia.com/gpu ($GPU_PRODUCT); export KUBECONFIG=$KUBECONFIG_FILE"
 }
 

@@ -2,6 +2,7 @@ import { CoreV1Api, KubeConfig, type V1Pod, type V1Secret } from "@kubernetes/cl
 import { instanceSelector } from "@runfleet/control-plane";
 import { requireService } from "./control-plane-process.js";
 import { ECHO_IMAGE } from "./docker-engine.js";
+import { eventually } from "./workers.js";
 
 /**
  * The kubeconfig of the test cluster that scripts/kubernetes-cluster.sh brings up. Tests use this one only
@@ -53,6 +54,16 @@ export async function requireKubernetesCluster(images: readonly string[] = [ECHO
           throw error;
         }
       });
+      // Pods are refused in a namespace until the controller manager has made its default service account.
+      await eventually(
+        () =>
+          core.readNamespacedServiceAccount({ name: "default", namespace: TEST_NAMESPACE }).then(
+            () => true,
+            () => undefined,
+          ),
+        30_000,
+        `the default service account of ${TEST_NAMESPACE}`,
+      );
     }
   } catch {
     available = false;
