@@ -3,7 +3,8 @@
 #
 #   scripts/kubernetes-cluster.sh up       build what is missing (scripts/kubernetes-build.sh), start etcd,
 #                                          containerd, kube-apiserver, kube-controller-manager, kube-scheduler
-#                                          and the kubelet, import the worker images, wait for the node
+#                                          and the kubelet, wait for the node, import the worker images, run a
+#                                          first pod; on a cluster already up, only (re)import the images
 #   scripts/kubernetes-cluster.sh down     delete every pod, stop what `up` started (by PID), unmount, remove
 #                                          the cgroups and every file `up` made
 #   scripts/kubernetes-cluster.sh status   exit 0 when the API answers and the node is Ready
@@ -328,6 +329,8 @@ warm_node() {
 up() {
   if [ -f "$PIDS/kube-apiserver" ] && api_answers && node_ready; then
     echo "the test cluster is already up (KUBECONFIG=$KUBECONFIG_FILE)"
+    # It may hold older builds of the worker images, or none (started without a Docker engine).
+    import_images
     return 0
   fi
   if [ -d "$DIR" ]; then
