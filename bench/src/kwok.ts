@@ -81,6 +81,29 @@ export function clusterClient(kubeconfig: string): { config: KubeConfig; core: C
   return { config, core: config.makeApiClient(CoreV1Api) };
 }
 
+/**
+ * Creates the run's namespace if it is missing and waits for its `default` service account (made by the
+ * controller manager a moment later): a pod created before it exists is refused.
+ */
+export async function ensureNamespace(core: CoreV1Api, name: string): Promise<void> {
+  await core.createNamespace({ body: { metadata: { name } } }).catch((error: { code?: number }) => {
+    if (error.code !== 409) {
+      throw error;
+    }
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const found = await core.readNamespacedServiceAccount({ name: "default", namespace: name }).catch(() => undefined);
+    if (found) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`namespace ${name} has no default service account after 30 s (is the controller manager up?)`);
+    }
+    await sleep(200);
+  }
+}
+
 /** The fake node `index` of a run: Ready once kwok sees it, with `gpus` GPUs and room for 110 pods. */
 function fakeNode(runId: string, index: number, gpus: number): V1Node {
   const name = `runfleet-kwok-${runId}-${index}`;

@@ -76,7 +76,15 @@ import {
   startControlPlane,
   startEchoWorkers,
 } from "./harness.js";
-import { buildKwok, clusterClient, KWOK_NAMESPACE, kwokBuilt, scaleRun, startFakeNodes } from "./kwok.js";
+import {
+  buildKwok,
+  clusterClient,
+  ensureNamespace,
+  KWOK_NAMESPACE,
+  kwokBuilt,
+  scaleRun,
+  startFakeNodes,
+} from "./kwok.js";
 import { seedMetricHistory } from "./metric-history-bench.js";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -518,11 +526,7 @@ async function kwokScale(): Promise<void> {
   const pods = n(500);
   buildKwok();
   const { core } = clusterClient(KUBECONFIG_FILE);
-  await core.createNamespace({ body: { metadata: { name: KWOK_NAMESPACE } } }).catch((error: { code?: number }) => {
-    if (error.code !== 409) {
-      throw error;
-    }
-  });
+  await ensureNamespace(core, KWOK_NAMESPACE);
   const fake = await startFakeNodes({
     kubeconfig: KUBECONFIG_FILE,
     count: nodes,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestControlPlane, TEST_ADMIN_KEY, type TestControlPlane } from "../support/control-plane-process.js";
 import { removePodsOf, requireKubernetesCluster, TEST_KUBECONFIG, testCluster } from "../support/kubernetes-cluster.js";
 import {
+  ensureNamespace,
   type FakeNodes,
   KWOK_NAMESPACE,
   KWOK_NODE_KEY,
@@ -25,14 +26,12 @@ describe.runIf(run)("an endpoint scaled out to 100 pods on fake (kwok) GPU nodes
   let cp: TestControlPlane | undefined;
   let instanceId = "";
   const logDir = mkdtempSync(join(tmpdir(), "runfleet-kwok-"));
-  const core = testCluster();
+  // Made when the tests run: the describe body is evaluated even when they are skipped.
+  let core: ReturnType<typeof testCluster>;
 
   beforeAll(async () => {
-    await core.createNamespace({ body: { metadata: { name: KWOK_NAMESPACE } } }).catch((error: { code?: number }) => {
-      if (error.code !== 409) {
-        throw error;
-      }
-    });
+    core = testCluster();
+    await ensureNamespace(core, KWOK_NAMESPACE);
     fake = await startFakeNodes({
       kubeconfig: TEST_KUBECONFIG,
       count: NODES,
