@@ -286,10 +286,12 @@ export class PodWatch {
     });
   }
 
+  /** Lists the pods, then watches them. */
   start(): Promise<void> {
     return this.informer.start();
   }
 
+  /** Ends the watch. */
   stop(): Promise<void> {
     return this.informer.stop();
   }
