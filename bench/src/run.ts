@@ -21,6 +21,11 @@
  *   or when BENCH_ONLY lists it;
  * - kubernetes: cold start (pod create to first result) for the TS worker image on the test cluster; run
  *   when scripts/kubernetes-cluster.sh has brought it up, or when BENCH_ONLY lists it;
+ * - kwok: the Kubernetes scale run of issue 14 on the test cluster: 100 fake kwok nodes × 8 GPUs beside the
+ *   real node, one GPU endpoint scaled by 500 queued jobs to 500 pods and back to 0 (bench/src/kwok.ts):
+ *   time to 500 pods scheduled and Running, time back to 0, control-plane peak RSS and CPU time, Kubernetes
+ *   API requests by verb; run when the cluster is up and kwok is built (scripts/kwok-build.sh), or when
+ *   BENCH_ONLY lists it (then kwok is built if missing);
  * - simulate: `runfleet simulate`'s core replays 24 h of a steady 50 jobs/s trace (4.3 million jobs, 1 s
  *   median execution) against one configuration; CPU time of the simulation (the trace is generated
  *   first, outside the measurement), with the wall time and the load average in the notes;
@@ -46,7 +51,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { cpus, loadavg } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENDPOINT_DEFAULTS, generateTrace, simulate } from "@runfleet/control-plane";
 import pg from "pg";
@@ -71,6 +76,15 @@ import {
   startControlPlane,
   startEchoWorkers,
 } from "./harness.js";
+import {
+  buildKwok,
+  clusterClient,
+  ensureNamespace,
+  KWOK_NAMESPACE,
+  kwokBuilt,
+  scaleRun,
+  startFakeNodes,
+} from "./kwok.js";
 import { seedMetricHistory } from "./metric-history-bench.js";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -516,6 +530,76 @@ async function kubernetesStarts(): Promise<void> {
     );
   } finally {
     await cp.stop();
+  }
+}
+
+/**
+ * The Kubernetes scale run at full size (issue 14): 100 fake kwok nodes with 8 GPUs each beside the test
+ * cluster's real node, one GPU endpoint scaled by 500 queued jobs to 500 worker pods, which the run plays
+ * (bench/src/kwok.ts), and back to 0. Figures: time to 500 pods scheduled and Running, time back to 0, the
+ * control plane's peak RSS and CPU time during each half, and its Kubernetes API requests by verb.
+ */
+async function kwokScale(): Promise<void> {
+  const nodes = n(100);
+  const pods = n(500);
+  buildKwok();
+  const { core } = clusterClient(KUBECONFIG_FILE);
+  await ensureNamespace(core, KWOK_NAMESPACE);
+  const fake = await startFakeNodes({
+    kubeconfig: KUBECONFIG_FILE,
+    count: nodes,
+    gpus: 8,
+    logFile: join(tmpdir(), `runfleet-bench-kwok-${process.pid}.log`),
+    timeoutMs: 180_000,
+  });
+  let cp: BenchControlPlane | undefined;
+  try {
+    cp = await startControlPlane([
+      ...["--driver", "kubernetes", "--kubeconfig", KUBECONFIG_FILE, "--kubernetes-namespace", KWOK_NAMESPACE],
+      ...["--kubernetes-tolerations", fake.workerSettings.kubernetesTolerations],
+      ...["--kubernetes-node-selector", fake.workerSettings.kubernetesNodeSelector],
+    ]);
+    const pid = cp.pid;
+    const instanceId = readFileSync(join(cp.dataDir, "instance-id"), "utf8").trim();
+    let peakRss = rssOf(pid);
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssOf(pid));
+    }, 200);
+    const cpuAt: Partial<Record<string, number>> = {};
+    const rssBefore = rssOf(pid);
+    const result = await scaleRun({
+      url: cp.url,
+      adminKey: KEY,
+      kubeconfig: KUBECONFIG_FILE,
+      namespace: KWOK_NAMESPACE,
+      instanceId,
+      pods,
+      runId: fake.runId,
+      timeoutMs: 300_000,
+      onPhase: (phase) => {
+        cpuAt[phase] = cpuMsOf(pid);
+      },
+    }).finally(() => clearInterval(sampler));
+    const cpuOut = ((cpuAt.scheduled ?? 0) - (cpuAt.submit ?? 0)) / 1000;
+    const cpuIn = ((cpuAt.zero ?? 0) - (cpuAt.done ?? 0)) / 1000;
+    const label = `${nodes} fake nodes × 8 GPUs`;
+    report(`kwok: time from ${pods} queued jobs to ${pods} pods scheduled (${label})`, result.scheduledMs / 1000, "s");
+    report(`kwok: time to ${pods} pods Running (kwok reports them)`, result.runningMs / 1000, "s");
+    report(`kwok: back to 0 pods after the last job (idleTimeout 1 s)`, result.toZeroMs / 1000, "s");
+    report(`kwok: control-plane peak RSS during the scale run`, peakRss / 1024 / 1024, "MB");
+    report(`kwok: control-plane CPU time, scale out to ${pods} pods scheduled`, cpuOut, "s");
+    report(`kwok: control-plane CPU time, back to 0`, cpuIn, "s");
+    const requests = Object.entries(result.apiRequests)
+      .filter(([, count]) => count > 0)
+      .sort(([a], [b]) => a.localeCompare(b));
+    const total = requests.reduce((sum, [, count]) => sum + count, 0);
+    report(`kwok: Kubernetes API requests per worker pod (all verbs)`, total / pods, "requests");
+    notes.push(
+      `Kubernetes scale (kwok): ${new Date().toISOString().slice(0, 10)}, kwok v0.8.0 with ${nodes} fake nodes (8 nvidia.com/gpu each) beside the real node of the test cluster, ${pods} pods of one GPU endpoint (1 GPU each, REQUEST_COUNT 1); the run plays the workers from their Secrets once every pod is Running (${(result.jobsDoneMs / 1000).toFixed(1)} s to finish the ${pods} jobs). Control-plane RSS ${(rssBefore / 1024 / 1024).toFixed(0)} MB before, peak ${(peakRss / 1024 / 1024).toFixed(0)} MB. Kubernetes API requests of the driver (runfleet_kubernetes_api_requests_total) during the run: ${requests.map(([key, count]) => `${key} ${count}`).join(", ")}. The pod watch opened at start-up held through the run (${result.apiRequests["watch pods"] ?? 0} new watches) and the pod lists are the orphan sweep's, one per 30 s: nothing is polled; the requests per pod are its start (Secret, pod, owner patch) and stop (pod delete, log read, Secret deletes; the pod is deleted once by the stop and once more, answered 404, when its end is recorded). Load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores.`,
+    );
+  } finally {
+    await cp?.stop();
+    await fake.remove();
   }
 }
 
@@ -1037,6 +1121,7 @@ const SCENARIOS = [
   "metrics",
   "docker",
   "kubernetes",
+  "kwok",
   "simulate",
   "pystop",
   "refresh",
@@ -1049,6 +1134,7 @@ const selected =
     (s) =>
       (s !== "docker" || process.env.DOCKER_HOST) &&
       (s !== "kubernetes" || existsSync(KUBECONFIG_FILE)) &&
+      (s !== "kwok" || (existsSync(KUBECONFIG_FILE) && kwokBuilt())) &&
       ((s !== "pystop" && s !== "refresh") || existsSync(PYTHON)) &&
       ((s !== "postgres" && s !== "pgmemory") || process.env.RUNFLEET_TEST_DATABASE_URL),
   );
@@ -1077,6 +1163,9 @@ try {
   }
   if (selected.includes("kubernetes")) {
     await kubernetesStarts();
+  }
+  if (selected.includes("kwok")) {
+    await kwokScale();
   }
   if (selected.includes("simulate")) {
     await simulation();

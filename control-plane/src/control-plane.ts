@@ -176,7 +176,16 @@ export async function createControlPlane(
       store instanceof PostgresStore && config.secretKey !== undefined
         ? databaseInstanceId(config.secretKey, store.schema)
         : dataDirSecret(config.dataDir, "instance-id", () => newId("cp"));
-    const drivers = await createDriverSet(config, instanceId, logger.child({ component: "drivers" }));
+    // Made before the drivers, which report into it from their start (the kubernetes driver's first list).
+    const prometheus = new PrometheusRegistry();
+    const drivers = await createDriverSet(config, instanceId, logger.child({ component: "drivers" }), {
+      kubernetesApiRequest: ({ verb, resource }) =>
+        prometheus.inc(
+          "runfleet_kubernetes_api_requests_total",
+          "Requests the kubernetes driver sent to the Kubernetes API (a watch counts once, not per event)",
+          { verb, resource },
+        ),
+    });
     closeDrivers = () => drivers.close();
     const endpoints = new EndpointService(store, clock, Object.keys(drivers.byKind));
     const apiKeys = new ApiKeyService(store, clock, authenticator);
@@ -205,7 +214,6 @@ export async function createControlPlane(
       },
       logger.child({ component: "webhooks" }),
     );
-    const prometheus = new PrometheusRegistry();
     const recorder = new MetricHistoryRecorder(
       store,
       clock,

@@ -75,31 +75,25 @@ export async function requireKubernetesCluster(images: readonly string[] = [ECHO
   return requireService(available, missing.length > 0 ? `${WHAT}, with the images ${how.join(", ")}` : WHAT);
 }
 
-/** The pods that carry a control-plane instance's labels, in the tests' namespace. */
-export async function podsOf(instanceId: string): Promise<V1Pod[]> {
-  return (
-    await testCluster().listNamespacedPod({ namespace: TEST_NAMESPACE, labelSelector: instanceSelector(instanceId) })
-  ).items;
+/** The pods that carry a control-plane instance's labels, in the tests' namespace (or another). */
+export async function podsOf(instanceId: string, namespace = TEST_NAMESPACE): Promise<V1Pod[]> {
+  return (await testCluster().listNamespacedPod({ namespace, labelSelector: instanceSelector(instanceId) })).items;
 }
 
-/** The Secrets that carry a control-plane instance's labels, in the tests' namespace. */
-export async function secretsOf(instanceId: string): Promise<V1Secret[]> {
-  return (
-    await testCluster().listNamespacedSecret({ namespace: TEST_NAMESPACE, labelSelector: instanceSelector(instanceId) })
-  ).items;
+/** The Secrets that carry a control-plane instance's labels, in the tests' namespace (or another). */
+export async function secretsOf(instanceId: string, namespace = TEST_NAMESPACE): Promise<V1Secret[]> {
+  return (await testCluster().listNamespacedSecret({ namespace, labelSelector: instanceSelector(instanceId) })).items;
 }
 
 /** Removes every pod and Secret of an instance at once: tests leave nothing behind, even when they fail. */
-export async function removePodsOf(instanceId: string): Promise<void> {
+export async function removePodsOf(instanceId: string, namespace = TEST_NAMESPACE): Promise<void> {
   const core = testCluster();
-  for (const pod of await podsOf(instanceId)) {
+  for (const pod of await podsOf(instanceId, namespace)) {
     await core
-      .deleteNamespacedPod({ name: pod.metadata?.name ?? "", namespace: TEST_NAMESPACE, gracePeriodSeconds: 0 })
+      .deleteNamespacedPod({ name: pod.metadata?.name ?? "", namespace, gracePeriodSeconds: 0 })
       .catch(() => undefined);
   }
-  for (const secret of await secretsOf(instanceId)) {
-    await core
-      .deleteNamespacedSecret({ name: secret.metadata?.name ?? "", namespace: TEST_NAMESPACE })
-      .catch(() => undefined);
+  for (const secret of await secretsOf(instanceId, namespace)) {
+    await core.deleteNamespacedSecret({ name: secret.metadata?.name ?? "", namespace }).catch(() => undefined);
   }
 }

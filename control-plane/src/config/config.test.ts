@@ -98,6 +98,62 @@ describe("readConfig", () => {
     );
   });
 
+  it("takes worker pods' tolerations as JSON and their node selector as key=value pairs", () => {
+    expect(readConfig([], {}, "/srv")).toMatchObject({ kubernetesTolerations: [], kubernetesNodeSelector: {} });
+    const config = readConfig(
+      ["--kubernetes-node-selector", "pool=gpu, example.com/zone=a,"],
+      {
+        RUNFLEET_KUBERNETES_TOLERATIONS:
+          '[{"key":"kwok.x-k8s.io/node","operator":"Exists","effect":"NoSchedule"},{"key":"spot","operator":"Equal","value":"true","effect":"NoExecute","tolerationSeconds":30}]',
+      },
+      "/srv",
+    );
+    expect(config.kubernetesTolerations).toEqual([
+      { key: "kwok.x-k8s.io/node", operator: "Exists", effect: "NoSchedule" },
+      { key: "spot", operator: "Equal", value: "true", effect: "NoExecute", tolerationSeconds: 30 },
+    ]);
+    expect(config.kubernetesNodeSelector).toEqual({ pool: "gpu", "example.com/zone": "a" });
+  });
+
+  it.each([
+    [
+      "--kubernetes-tolerations",
+      "{not json",
+      /--kubernetes-tolerations \(RUNFLEET_KUBERNETES_TOLERATIONS\): must be a JSON list/,
+    ],
+    [
+      "--kubernetes-tolerations",
+      '{"key":"a"}',
+      /--kubernetes-tolerations \(RUNFLEET_KUBERNETES_TOLERATIONS\): .*array/,
+    ],
+    [
+      "--kubernetes-tolerations",
+      '[{"key":"a","effect":"Never"}]',
+      /effect must be NoSchedule, PreferNoSchedule or NoExecute/,
+    ],
+    ["--kubernetes-tolerations", '[{"key":"a","operator":"Exists","value":"b"}]', /operator Exists has no value/],
+    ["--kubernetes-tolerations", '[{"operator":"Equal","value":"b"}]', /without a key must have operator Exists/],
+    [
+      "--kubernetes-tolerations",
+      '[{"key":"a","tolerationSeconds":5}]',
+      /tolerationSeconds applies to effect NoExecute only/,
+    ],
+    ["--kubernetes-tolerations", '[{"key":"a","effects":"NoSchedule"}]', /Unrecognized key/],
+    [
+      "--kubernetes-node-selector",
+      "pool",
+      /--kubernetes-node-selector \(RUNFLEET_KUBERNETES_NODE_SELECTOR\): "pool" is not key=value/,
+    ],
+    [
+      "--kubernetes-node-selector",
+      "pool=a b",
+      /--kubernetes-node-selector \(RUNFLEET_KUBERNETES_NODE_SELECTOR\): must be a Kubernetes label value/,
+    ],
+    ["--kubernetes-node-selector", "bad key=a", /--kubernetes-node-selector \(RUNFLEET_KUBERNETES_NODE_SELECTOR\): /],
+  ])("refuses %s %s, naming the flag", (flag, value, message) => {
+    expect(() => readConfig([flag, value], {}, "/srv")).toThrow(message);
+  });
+
   it("takes the docker driver's engine from DOCKER_HOST, and its settings from RUNFLEET_DOCKER_*", () => {
     const config = readConfig(
       ["--docker-network", "runfleet"],

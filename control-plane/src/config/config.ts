@@ -2,6 +2,85 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 
+/** A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of up to 63 characters. */
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY_MESSAGE = "must be a Kubernetes label key, e.g. example.com/pool";
+/** A Kubernetes label value: empty, or up to 63 letters, digits, `-`, `_`, `.`, alphanumeric at both ends. */
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const LABEL_VALUE_MESSAGE = "must be a Kubernetes label value";
+
+/** One Kubernetes toleration (core/v1 `Toleration`), as worker pods carry it. */
+const kubernetesToleration = z
+  .strictObject({
+    key: z.string().regex(LABEL_KEY, LABEL_KEY_MESSAGE).optional(),
+    operator: z.enum(["Exists", "Equal"], { error: "operator must be Exists or Equal" }).optional(),
+    value: z.string().regex(LABEL_VALUE, LABEL_VALUE_MESSAGE).optional(),
+    effect: z
+      .enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], {
+        error: "effect must be NoSchedule, PreferNoSchedule or NoExecute",
+      })
+      .optional(),
+    tolerationSeconds: z.number().int().optional(),
+  })
+  .refine((t) => t.operator !== "Exists" || t.value === undefined, {
+    message: "a toleration with operator Exists has no value",
+  })
+  .refine((t) => t.key !== undefined || t.operator === "Exists", {
+    message: "a toleration without a key must have operator Exists (it tolerates every taint)",
+  })
+  .refine((t) => t.tolerationSeconds === undefined || t.effect === "NoExecute", {
+    message: "tolerationSeconds applies to effect NoExecute only",
+  });
+
+/** A toleration of worker pods, as configured. */
+export type KubernetesToleration = z.output<typeof kubernetesToleration>;
+
+/**
+ * Tolerations given as a list, or as its JSON text (a flag, an environment variable). Parsed before it is
+ * checked rather than as a union of both, so that a bad entry is reported as itself, not as "invalid input".
+ */
+const kubernetesTolerations = z.preprocess((value, context) => {
+  if (typeof value !== "string") {
+    return value;
+  }
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    context.addIssue({
+      code: "custom",
+      message: 'must be a JSON list of tolerations, e.g. [{"key":"dedicated","operator":"Exists"}]',
+    });
+    return z.NEVER;
+  }
+}, z.array(kubernetesToleration)) as z.ZodType<KubernetesToleration[], KubernetesToleration[] | string>;
+
+/** Node labels given as a record, or as `key=value` pairs, comma-separated. */
+const kubernetesNodeSelector = z.preprocess(
+  (value, context) => {
+    if (typeof value !== "string") {
+      return value;
+    }
+    const selector: Record<string, string> = {};
+    for (const pair of value.split(",").map((part) => part.trim())) {
+      if (pair.length === 0) {
+        continue;
+      }
+      const equals = pair.indexOf("=");
+      if (equals < 0) {
+        context.addIssue({
+          code: "custom",
+          message: `${JSON.stringify(pair)} is not key=value (e.g. pool=gpu,zone=a)`,
+        });
+        return z.NEVER;
+      }
+      selector[pair.slice(0, equals).trim()] = pair.slice(equals + 1).trim();
+    }
+    return selector;
+  },
+  z.record(z.string().regex(LABEL_KEY, LABEL_KEY_MESSAGE), z.string().regex(LABEL_VALUE, LABEL_VALUE_MESSAGE)),
+) as z.ZodType<Record<string, string>, Record<string, string> | string>;
+
 /**
  * Everything the control plane can be told at start-up, from flags (`--port 8080`) or the environment
  * (`RUNFLEET_PORT=8080`); flags win. This schema is the one place defaults are applied.
@@ -120,6 +199,18 @@ export const configSchema = z
         ),
       ])
       .optional(),
+    /**
+     * Tolerations added to every worker pod, as a JSON list of Kubernetes tolerations
+     * (`[{"key":"dedicated","operator":"Equal","value":"gpu","effect":"NoSchedule"}]`): lets workers onto
+     * tainted nodes (a dedicated pool, spot nodes). GPU workers always tolerate `nvidia.com/gpu:NoSchedule`.
+     * @defaultValue []
+     */
+    kubernetesTolerations: kubernetesTolerations.default([]),
+    /**
+     * Node labels every worker pod requires, `key=value` pairs, comma-separated (`pool=gpu,zone=a`): keeps
+     * workers on the nodes meant for them. A GPU endpoint's type adds the GPU label to it. @defaultValue {}
+     */
+    kubernetesNodeSelector: kubernetesNodeSelector.default({}),
     /**
      * Worker pods share their node's network, reaching the control plane on 127.0.0.1 as the docker
      * driver's containers do. Set it false on a cluster with a pod network, with `publicUrl` an address
@@ -368,6 +459,8 @@ const ENV_NAMES: Record<keyof ControlPlaneOptions, string> = {
   kubernetesGpuLabel: "RUNFLEET_KUBERNETES_GPU_LABEL",
   kubernetesImagePullSecrets: "RUNFLEET_KUBERNETES_IMAGE_PULL_SECRETS",
   kubernetesHostNetwork: "RUNFLEET_KUBERNETES_HOST_NETWORK",
+  kubernetesTolerations: "RUNFLEET_KUBERNETES_TOLERATIONS",
+  kubernetesNodeSelector: "RUNFLEET_KUBERNETES_NODE_SELECTOR",
   publicUrl: "RUNFLEET_PUBLIC_URL",
   maxBodyBytes: "RUNFLEET_MAX_BODY_BYTES",
   maxJsonDepth: "RUNFLEET_MAX_JSON_DEPTH",

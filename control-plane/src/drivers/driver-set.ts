@@ -4,6 +4,7 @@ import type { Logger } from "../logging/logger.js";
 import type { EndpointRecord } from "../store/records.js";
 import { DockerDriver, parseDockerAuths, type RegistryCredentials } from "./docker-driver.js";
 import { KubernetesDriver } from "./kubernetes-driver.js";
+import type { KubernetesApiRequestListener } from "./kubernetes-requests.js";
 import { ProcessDriver } from "./process-driver.js";
 import type { WorkerDriver } from "./worker-driver.js";
 
@@ -19,6 +20,12 @@ export interface DriverSet {
   close(): Promise<void>;
 }
 
+/** What the control plane observes of its drivers. */
+export interface DriverHooks {
+  /** Each request the kubernetes driver sends to the Kubernetes API, by verb and resource. */
+  kubernetesApiRequest?: KubernetesApiRequestListener;
+}
+
 /**
  * Sets up the process driver, always; the docker driver when it is the default (then an absent engine is
  * a start-up error that says what to start) or when an engine answers anyway (then endpoints may choose
@@ -29,6 +36,7 @@ export async function createDriverSet(
   config: ControlPlaneConfig,
   instanceId: string,
   logger: Logger,
+  hooks: DriverHooks = {},
 ): Promise<DriverSet> {
   // Read first: a bad credentials file is an error whichever driver is the default.
   const registryAuth = config.dockerAuthFile !== undefined ? readAuthFile(config.dockerAuthFile) : undefined;
@@ -64,6 +72,9 @@ export async function createDriverSet(
         hostNetwork: config.kubernetesHostNetwork,
         gpuProductLabel: config.kubernetesGpuLabel,
         imagePullSecrets: config.kubernetesImagePullSecrets,
+        tolerations: config.kubernetesTolerations,
+        nodeSelector: config.kubernetesNodeSelector,
+        onApiRequest: hooks.kubernetesApiRequest,
       });
     } catch (error) {
       if (config.driver === "kubernetes") {

@@ -1,6 +1,14 @@
 import type { IncomingMessage } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
-import { CoreV1Api, type Informer, KubeConfig, makeInformer, type V1Pod, type V1Secret } from "@kubernetes/client-node";
+import {
+  CoreV1Api,
+  type Informer,
+  KubeConfig,
+  ListWatch,
+  type V1Pod,
+  type V1Secret,
+  type V1Toleration,
+} from "@kubernetes/client-node";
 import { startKubernetesSession } from "./kubernetes-exec.js";
 import {
   attributeStreams,
@@ -19,6 +27,12 @@ import {
   workerPullSecret,
   workerSecret,
 } from "./kubernetes-pod.js";
+import {
+  apiRequestOf,
+  CountedWatch,
+  countedApiConfiguration,
+  type KubernetesApiRequestListener,
+} from "./kubernetes-requests.js";
 import type {
   DriverWorker,
   ExecOptions,
@@ -56,6 +70,15 @@ export interface KubernetesDriverOptions {
   serviceAccountName?: string | undefined;
   /** Log lines kept per ended worker (its pod is removed), for the workers API. @defaultValue 200 */
   keptLogLines?: number | undefined;
+  /** Tolerations every worker pod carries, besides the GPU one of GPU workers. @defaultValue [] */
+  tolerations?: readonly V1Toleration[] | undefined;
+  /** Node labels every worker pod requires, besides its GPU type's. @defaultValue {} */
+  nodeSelector?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Called for each request the driver sends to the Kubernetes API (calls, watches, log reads, execs),
+   * with its verb and resource: the control plane counts them (`runfleet_kubernetes_api_requests_total`).
+   */
+  onApiRequest?: KubernetesApiRequestListener | undefined;
 }
 
 /** Ended workers whose last log lines are kept. */
@@ -113,6 +136,9 @@ export class KubernetesDriver implements WorkerDriver {
   private readonly imagePullSecrets: readonly string[];
   private readonly serviceAccountName: string | undefined;
   private readonly keptLogLines: number;
+  private readonly tolerations: readonly V1Toleration[];
+  private readonly nodeSelector: Readonly<Record<string, string>>;
+  private readonly apiRequest: KubernetesApiRequestListener;
   private readonly exitListeners: ((exit: WorkerExit) => void)[] = [];
   private readonly waitingListeners: ((waiting: WorkerWaiting) => void)[] = [];
   /** The last known state of each of this control plane's pods, by worker id (the informer's view). */
@@ -133,7 +159,9 @@ export class KubernetesDriver implements WorkerDriver {
 
   private constructor(options: KubernetesDriverOptions, config: KubeConfig) {
     this.config = config;
-    this.core = config.makeApiClient(CoreV1Api);
+    this.apiRequest = options.onApiRequest ?? (() => undefined);
+    // Every call of the API object passes through the configuration's middleware, which counts it.
+    this.core = new CoreV1Api(countedApiConfiguration(config, this.apiRequest));
     this.server = config.getCurrentCluster()?.server ?? "(no cluster)";
     this.namespace = options.namespace ?? "default";
     this.instanceId = options.instanceId;
@@ -142,6 +170,8 @@ export class KubernetesDriver implements WorkerDriver {
     this.imagePullSecrets = options.imagePullSecrets ?? [];
     this.serviceAccountName = options.serviceAccountName;
     this.keptLogLines = options.keptLogLines ?? 200;
+    this.tolerations = options.tolerations ?? [];
+    this.nodeSelector = options.nodeSelector ?? {};
   }
 
   /**
@@ -179,6 +209,8 @@ export class KubernetesDriver implements WorkerDriver {
       gpuProductLabel: this.gpuProductLabel,
       imagePullSecrets: this.imagePullSecrets,
       serviceAccountName: this.serviceAccountName,
+      tolerations: this.tolerations,
+      nodeSelector: this.nodeSelector,
       startedAt,
     };
     const pod = workerPod(spec, settings);
@@ -414,6 +446,7 @@ export class KubernetesDriver implements WorkerDriver {
       throw new Error(`worker ${workerId} is not running (its pod is ${pod.status?.phase ?? "unknown"})`);
     }
     try {
+      this.apiRequest({ verb: "create", resource: "pods/exec" });
       return await startKubernetesSession(this.config, this.namespace, podName(workerId), WORKER_CONTAINER, options);
     } catch (error) {
       throw new Error(`the cluster refused to run a command in worker ${workerId}: ${apiMessage(error)}`, {
@@ -440,10 +473,12 @@ export class KubernetesDriver implements WorkerDriver {
   /** Lists this control plane's pods, then watches them (an informer, reconnecting after an error). */
   private async watch(): Promise<void> {
     const selector = instanceSelector(this.instanceId);
-    const informer = makeInformer<V1Pod>(
-      this.config,
+    // An informer as client-node's makeInformer makes one, with a watch that counts its requests.
+    const informer: Informer<V1Pod> = new ListWatch<V1Pod>(
       `/api/v1/namespaces/${this.namespace}/pods`,
+      new CountedWatch(this.config, this.apiRequest),
       () => this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: selector }),
+      false,
       selector,
     );
     informer.on("add", (pod) => this.podChanged(pod));
@@ -761,6 +796,7 @@ export class KubernetesDriver implements WorkerDriver {
     const url = new URL(`/api/v1/namespaces/${this.namespace}/pods/${podName(workerId)}/log?${search}`, this.server);
     const options: RequestOptions = { method: "GET", headers: {} };
     await this.config.applyToHTTPSOptions(options);
+    this.apiRequest(apiRequestOf("GET", url.toString()));
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const request = httpsRequest(url, { ...options, ...(signal ? { signal } : {}) });
       request.on("response", resolve);

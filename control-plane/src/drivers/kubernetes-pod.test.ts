@@ -5,6 +5,7 @@ import {
   gpuProductLabelValue,
   instantNs,
   PodLogDecoder,
+  type PodSettings,
   podCondition,
   podName,
   sinceTimeOf,
@@ -32,13 +33,15 @@ const spec: WorkerSpec = {
   ports: [],
 };
 
-const settings = {
+const settings: PodSettings = {
   instanceId: "cp_one",
   namespace: "workers",
   hostNetwork: true,
   gpuProductLabel: "nvidia.com/gpu.product",
-  imagePullSecrets: [] as string[],
+  imagePullSecrets: [],
   serviceAccountName: undefined,
+  tolerations: [],
+  nodeSelector: {},
   startedAt: 1_700_000_000_000,
 };
 
@@ -136,6 +139,50 @@ describe("workerPod", () => {
       hostNetwork: false,
       dnsPolicy: "ClusterFirst",
     });
+  });
+
+  const gpuToleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
+  const fake = { key: "kwok.x-k8s.io/node", operator: "Exists", effect: "NoSchedule" };
+  it.each([
+    ["nothing configured, CPU worker", {}, {}, undefined, undefined],
+    ["nothing configured, GPU worker", { gpuCount: 1 }, {}, undefined, [gpuToleration]],
+    ["configured, CPU worker", {}, { tolerations: [fake], nodeSelector: { pool: "fake" } }, { pool: "fake" }, [fake]],
+    [
+      "configured, GPU worker of one type",
+      { gpuCount: 8, gpuTypeIds: ["NVIDIA KWOK H100"] },
+      { tolerations: [fake], nodeSelector: { pool: "fake" } },
+      { pool: "fake", "nvidia.com/gpu.product": "NVIDIA-KWOK-H100" },
+      [gpuToleration, fake],
+    ],
+    [
+      "the GPU type wins over a configured GPU label",
+      { gpuCount: 1, gpuTypeIds: ["NVIDIA L4"] },
+      { tolerations: [], nodeSelector: { "nvidia.com/gpu.product": "NVIDIA-A10", pool: "a" } },
+      { "nvidia.com/gpu.product": "NVIDIA-L4", pool: "a" },
+      [gpuToleration],
+    ],
+    [
+      "several GPU types: the affinity replaces a configured GPU label",
+      { gpuCount: 1, gpuTypeIds: ["NVIDIA L4", "NVIDIA A10"] },
+      { tolerations: [], nodeSelector: { "nvidia.com/gpu.product": "NVIDIA-A10", pool: "a" } },
+      { pool: "a" },
+      [gpuToleration],
+    ],
+  ])(
+    "adds the configured tolerations and node selector: %s",
+    (_name, change, configured, nodeSelector, tolerations) => {
+      const pod = workerPod({ ...spec, ...change }, { ...settings, ...configured });
+      expect(pod.spec?.nodeSelector).toEqual(nodeSelector);
+      expect(pod.spec?.tolerations).toEqual(tolerations);
+    },
+  );
+
+  it("does not share the configured tolerations and node selector between pods", () => {
+    const configured = { ...settings, tolerations: [fake], nodeSelector: { pool: "fake" } };
+    const pod = workerPod({ ...spec, gpuCount: 1, gpuTypeIds: ["NVIDIA L4"] }, configured);
+    pod.spec?.tolerations?.push({ key: "x" });
+    expect(configured.nodeSelector).toEqual({ pool: "fake" });
+    expect(workerPod(spec, configured).spec?.tolerations).toEqual([fake]);
   });
 
   it("maps the template's disk size, volumes and registry credentials onto the pod", () => {

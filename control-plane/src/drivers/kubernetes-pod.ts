@@ -1,4 +1,4 @@
-import type { V1Pod, V1Secret } from "@kubernetes/client-node";
+import type { V1Pod, V1Secret, V1Toleration } from "@kubernetes/client-node";
 import { registryOf } from "./docker-driver.js";
 import type { DriverWorker, VolumeMount, WorkerLogLine, WorkerSpec } from "./worker-driver.js";
 
@@ -37,6 +37,10 @@ export interface PodSettings {
   imagePullSecrets: readonly string[];
   /** The service account worker pods run as, if not the namespace's default. */
   serviceAccountName: string | undefined;
+  /** Tolerations every worker pod carries besides the GPU one (`--kubernetes-tolerations`). */
+  tolerations: readonly V1Toleration[];
+  /** Node labels every worker pod requires (`--kubernetes-node-selector`), besides its GPU type's. */
+  nodeSelector: Readonly<Record<string, string>>;
   /** When the worker is started, in ms since the epoch (an annotation). */
   startedAt: number;
 }
@@ -245,9 +249,12 @@ export function workerPod(spec: WorkerSpec, settings: PodSettings): V1Pod {
     },
   };
   const podSpec = pod.spec as NonNullable<V1Pod["spec"]>;
+  // The configured labels hold for every worker; the endpoint's GPU type, more specific, wins on its label.
+  const nodeSelector: Record<string, string> = { ...settings.nodeSelector };
   if (products.length === 1) {
-    podSpec.nodeSelector = { [settings.gpuProductLabel]: products[0] as string };
+    nodeSelector[settings.gpuProductLabel] = products[0] as string;
   } else if (products.length > 1) {
+    delete nodeSelector[settings.gpuProductLabel];
     podSpec.affinity = {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
@@ -258,9 +265,16 @@ export function workerPod(spec: WorkerSpec, settings: PodSettings): V1Pod {
       },
     };
   }
-  if (spec.gpuCount > 0) {
+  if (Object.keys(nodeSelector).length > 0) {
+    podSpec.nodeSelector = nodeSelector;
+  }
+  const tolerations: V1Toleration[] = [
     // GPU nodes are commonly tainted so that only GPU workloads land on them.
-    podSpec.tolerations = [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }];
+    ...(spec.gpuCount > 0 ? [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] : []),
+    ...settings.tolerations.map((toleration) => ({ ...toleration })),
+  ];
+  if (tolerations.length > 0) {
+    podSpec.tolerations = tolerations;
   }
   return pod;
 }
