@@ -225,7 +225,7 @@ export class KubernetesDriver implements WorkerDriver {
     try {
       created = await this.core.createNamespacedPod({ namespace: this.namespace, body: pod });
     } catch (error) {
-      await this.deleteSecret(spec.workerId);
+      await this.deleteSecret(spec.workerId, pod);
       throw new Error(`cannot create a pod from image ${spec.image}: ${apiMessage(error)}`, { cause: error });
     }
     for (const secret of secrets) {
@@ -658,8 +658,9 @@ export class KubernetesDriver implements WorkerDriver {
     }
     const done = (async () => {
       const lines = extra.failedToStart ? [] : await this.readLogs(workerId, this.keptLogLines).catch(() => []);
+      const pod = this.pods.get(workerId);
       await this.deletePod(workerId, 0);
-      await this.deleteSecret(workerId);
+      await this.deleteSecret(workerId, pod);
       this.ended.set(workerId, { exit, lines });
       if (this.ended.size > KEPT_ENDED_WORKERS) {
         this.ended.delete(this.ended.keys().next().value as string);
@@ -725,9 +726,14 @@ export class KubernetesDriver implements WorkerDriver {
     }
   }
 
-  /** Removes a worker's Secrets (its environment, and its registry credentials if it had some). */
-  private async deleteSecret(workerId: string): Promise<void> {
-    for (const name of [secretName(workerId), pullSecretName(workerId)]) {
+  /**
+   * Removes a worker's Secrets: its environment, and its registry credentials if it had some. `pod`, when
+   * known, says whether it had them, which spares a request (answered 404) for every worker without.
+   */
+  private async deleteSecret(workerId: string, pod?: V1Pod): Promise<void> {
+    const pullSecret = pullSecretName(workerId);
+    const hadPullSecret = pod === undefined || (pod.spec?.imagePullSecrets ?? []).some((s) => s.name === pullSecret);
+    for (const name of hadPullSecret ? [secretName(workerId), pullSecret] : [secretName(workerId)]) {
       await this.core.deleteNamespacedSecret({ name, namespace: this.namespace }).catch(() => undefined);
     }
   }
