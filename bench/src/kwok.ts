@@ -263,6 +263,7 @@ export class PodWatch {
   private readonly pods = new Map<string, V1Pod>();
   private readonly waiters = new Set<() => void>();
   private readonly informer;
+  private stopped = false;
 
   constructor(config: KubeConfig, core: CoreV1Api, namespace: string, labelSelector: string) {
     this.informer = makeInformer<V1Pod>(
@@ -282,7 +283,15 @@ export class PodWatch {
       this.wake();
     });
     this.informer.on("error", () => {
-      setTimeout(() => this.informer.start().catch(() => undefined), 500).unref();
+      // Stopping the informer ends its watch with an error too: a stopped watch is not started again (a
+      // new watch would keep the process from exiting).
+      if (!this.stopped) {
+        setTimeout(() => {
+          if (!this.stopped) {
+            this.informer.start().catch(() => undefined);
+          }
+        }, 500).unref();
+      }
     });
   }
 
@@ -291,8 +300,9 @@ export class PodWatch {
     return this.informer.start();
   }
 
-  /** Ends the watch. */
+  /** Ends the watch, for good. */
   stop(): Promise<void> {
+    this.stopped = true;
     return this.informer.stop();
   }
 

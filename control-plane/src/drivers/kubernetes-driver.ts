@@ -269,7 +269,7 @@ export class KubernetesDriver implements WorkerDriver {
     const endpointId = pod.metadata?.labels?.[KUBERNETES_LABELS.endpoint] ?? "";
     const condition = podCondition(pod);
     if (condition.kind === "ended") {
-      await this.finish(workerId, endpointId, condition.exit);
+      await this.finish(workerId, endpointId, condition.exit, { pod });
       return;
     }
     const scheduled = Boolean(pod.spec?.nodeName);
@@ -280,12 +280,12 @@ export class KubernetesDriver implements WorkerDriver {
       await this.deletePod(workerId, graceSeconds);
       if (!scheduled) {
         // Nothing ran: there was nothing to signal.
-        await this.finish(workerId, endpointId, null);
+        await this.finish(workerId, endpointId, null, { pod });
         return;
       }
       onSignalled?.();
       const exit = await this.waitForEnd(workerId, graceMs + STOP_MARGIN_MS);
-      await this.finish(workerId, endpointId, exit);
+      await this.finish(workerId, endpointId, exit, { pod });
     } finally {
       this.stopping.delete(workerId);
     }
@@ -515,7 +515,7 @@ export class KubernetesDriver implements WorkerDriver {
     switch (condition.kind) {
       case "ended":
         if (!pod.metadata?.deletionTimestamp) {
-          void this.finish(workerId, endpointId, condition.exit);
+          void this.finish(workerId, endpointId, condition.exit, { pod });
         }
         return;
       case "failed-to-start":
@@ -540,7 +540,9 @@ export class KubernetesDriver implements WorkerDriver {
     if (!this.stopping.has(worker.workerId) && !this.ending.has(worker.workerId) && !this.ended.has(worker.workerId)) {
       // Deleted by someone else (kubectl, an eviction): an exit like any other.
       const condition = podCondition(pod);
-      void this.finish(worker.workerId, worker.endpointId, condition.kind === "ended" ? condition.exit : "deleted");
+      void this.finish(worker.workerId, worker.endpointId, condition.kind === "ended" ? condition.exit : "deleted", {
+        pod,
+      });
     }
   }
 
@@ -647,7 +649,7 @@ export class KubernetesDriver implements WorkerDriver {
     workerId: string,
     endpointId: string,
     exit: number | string | null,
-    extra: { lastLines?: string[]; failedToStart?: boolean } = {},
+    extra: { lastLines?: string[]; failedToStart?: boolean; pod?: V1Pod } = {},
   ): Promise<void> {
     if (this.ended.has(workerId)) {
       return Promise.resolve();
@@ -658,7 +660,8 @@ export class KubernetesDriver implements WorkerDriver {
     }
     const done = (async () => {
       const lines = extra.failedToStart ? [] : await this.readLogs(workerId, this.keptLogLines).catch(() => []);
-      const pod = this.pods.get(workerId);
+      // The pod as last seen, for which Secrets it had: the watch may have dropped it by now.
+      const pod = extra.pod ?? this.pods.get(workerId);
       await this.deletePod(workerId, 0);
       await this.deleteSecret(workerId, pod);
       this.ended.set(workerId, { exit, lines });
