@@ -156,7 +156,7 @@ export async function createControlPlane(
         onWaiting: () =>
           logger.info(
             { schema: store.schema },
-            "standby: another control plane serves this database; waiting for its lock to take over",
+            "follower: another replica leads this database; waiting for its active lock to take over",
           ),
         onLost:
           overrides.onActiveLockLost ??
@@ -165,7 +165,7 @@ export async function createControlPlane(
             process.exit(70);
           }),
       });
-      logger.info({ schema: store.schema }, "active: this control plane serves the database");
+      logger.info({ schema: store.schema }, "leader: this replica holds the database's active lock; loading its state");
     }
     const authenticator = new Authenticator(store, clock);
     const templates = new TemplateService(store, clock);

@@ -146,7 +146,7 @@ describe.runIf(run)("Runfleet deployed into the cluster (2 replicas on PostgreSQ
     const standbyLog = await eventually(
       async () => {
         const log = await testCluster().readNamespacedPodLog({ name: standby, namespace: NAMESPACE });
-        return log.includes("standby:") ? log : undefined;
+        return log.includes("follower:") ? log : undefined;
       },
       60_000,
       "the standby's log",

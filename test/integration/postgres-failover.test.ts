@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { TEST_ADMIN_KEY } from "../support/control-plane-process.js";
 import {
+  type AdminCall,
   adminCall,
   crashTestServeArgs,
   expectAllCompleted,
@@ -14,17 +15,22 @@ import {
 } from "../support/control-plane-subprocess.js";
 import { type FailoverProxy, startFailoverProxy } from "../support/failover-proxy.js";
 import { dropTestSchema, newTestSchema, requirePostgres, TEST_DATABASE_URL } from "../support/postgres.js";
-import { NODE, startWorker, stopAllWorkers } from "../support/workers.js";
+import { eventually, NODE, startWorker, stopAllWorkers } from "../support/workers.js";
 
 /** The TypeScript echo worker: it runs many jobs at once and can log each execution, to count re-runs. */
 const ECHO = [NODE, "examples/echo-worker/dist/worker.js"];
 const run = await requirePostgres();
 
-describe.runIf(run)("three control planes on one PostgreSQL database (one active, two standbys)", () => {
+describe.runIf(run)("three control planes on one PostgreSQL database (one leader, two followers that relay)", () => {
   const schema = newTestSchema("failover");
   const dataDirs = [0, 1, 2].map((i) => mkdtempSync(join(tmpdir(), `runfleet-pg-${i}-`)));
   const serves: ServeProcess[] = [];
   let proxy: FailoverProxy | undefined;
+  let ports: number[] = [];
+  let endpointId = "";
+  let executions = "";
+  let call: AdminCall = () => Promise.reject(new Error("the cluster is not started"));
+  const listeningAt = new Map<ServeProcess, number>();
 
   afterAll(async () => {
     await stopAllWorkers();
@@ -39,22 +45,22 @@ describe.runIf(run)("three control planes on one PostgreSQL database (one active
     await dropTestSchema(schema);
   });
 
-  it("a standby takes over each time the active one is SIGKILLed under load, and every acknowledged job completes", async () => {
+  it("answers any request on any replica: jobs sent round-robin to all three complete, runsync through a follower", async () => {
     proxy = await startFailoverProxy();
     const env = {
       RUNFLEET_ADMIN_KEY: TEST_ADMIN_KEY,
       RUNFLEET_SECRET_KEY: "failover-test-secret-key-0123456789abcdef",
       RUNFLEET_DATABASE_URL: TEST_DATABASE_URL as string,
       RUNFLEET_DATABASE_SCHEMA: schema,
-      // Workers and clients reach the cluster through the load balancer, never one control plane.
+      // Workers reach the cluster through the load balancer, never one control plane.
       RUNFLEET_PUBLIC_URL: proxy.url,
       RUNFLEET_LOG_LEVEL: "warn",
     };
-    const ports = [await freePort(), await freePort(), await freePort()];
+    ports = [await freePort(), await freePort(), await freePort()];
     proxy.setUpstreams(ports.map((port) => `http://127.0.0.1:${port}`));
     const first = await startServeProcess(crashTestServeArgs(ports[0] as number, dataDirs[0] as string), env);
     serves.push(first);
-    const call = adminCall(() => ({ url: proxy?.url }) as ServeProcess, TEST_ADMIN_KEY);
+    call = adminCall(() => ({ url: proxy?.url }) as ServeProcess, TEST_ADMIN_KEY);
 
     const template = await call<{ id: string }>("POST", "/v1/templates", { name: "failover-echo", command: ECHO });
     const endpoint = await call<{ id: string }>("POST", "/v1/endpoints", {
@@ -64,8 +70,8 @@ describe.runIf(run)("three control planes on one PostgreSQL database (one active
       workersMax: 0,
     });
     expect(endpoint.status).toBe(201);
-    const endpointId = endpoint.body.id;
-    const executions = join(dataDirs[0] as string, "executions.log");
+    endpointId = endpoint.body.id;
+    executions = join(dataDirs[0] as string, "executions.log");
     for (let i = 0; i < 2; i++) {
       const worker = await call<{ env: Record<string, string> }>("POST", `/v1/endpoints/${endpointId}/workers`, {
         concurrency: 10,
@@ -74,25 +80,70 @@ describe.runIf(run)("three control planes on one PostgreSQL database (one active
       startWorker(ECHO, { ...worker.body.env, ECHO_CONCURRENCY: "10", ECHO_EXECUTIONS_FILE: executions });
     }
 
-    // Two more control planes start while the first serves: they wait for the lock and do not listen.
-    const listeningAt = new Map<ServeProcess, number>();
-    const standbys = [1, 2].map((i) =>
+    // Two more control planes start while the first leads: they listen at once, as followers, and print
+    // their banner only when they come to lead.
+    const followers = [1, 2].map((i) =>
       startServeProcess(crashTestServeArgs(ports[i] as number, dataDirs[i] as string), env).then((serve) => {
         listeningAt.set(serve, Date.now());
         serves.push(serve);
         return serve;
       }),
     );
-    for (const standby of standbys) {
-      standby.catch(() => undefined);
+    for (const follower of followers) {
+      follower.catch(() => undefined);
     }
-    await new Promise((done) => setTimeout(done, 2500));
     for (const port of ports.slice(1)) {
-      await expect(fetch(`http://127.0.0.1:${port}/readyz`)).rejects.toThrow();
+      await eventually(
+        () =>
+          fetch(`http://127.0.0.1:${port}/healthz`).then(
+            (response) => (response.status === 200 ? true : undefined),
+            () => undefined,
+          ),
+        30_000,
+        `the follower on port ${port} to listen`,
+      );
+      // Readiness is relayed: a follower is ready when the leader is.
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     }
 
-    // Steady load through the load balancer: the active control plane is killed one second in, and the
-    // one that took over is killed once it has served for two seconds.
+    // Each request goes to the next replica in turn; the followers relay theirs to the leader.
+    const direct = (port: number) =>
+      adminCall(() => ({ url: `http://127.0.0.1:${port}` }) as ServeProcess, TEST_ADMIN_KEY);
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const port = ports[i % 3] as number;
+      const { status, body } = await direct(port)<{ id: string }>("POST", `/v2/${endpointId}/run`, {
+        input: { n: i },
+      });
+      expect(status, `run through port ${port}`).toBe(200);
+      ids.push(body.id);
+    }
+    // Their status is read through another replica than the one that took each.
+    await expectAllCompleted(direct(ports[2] as number), endpointId, ids.slice(0, 15), 30_000);
+    await expectAllCompleted(direct(ports[1] as number), endpointId, ids.slice(15), 30_000);
+    // runsync through a follower: the job is taken and finished by a worker that talks to the leader.
+    const sync = await direct(ports[2] as number)<{ status: string; output: unknown }>(
+      "POST",
+      `/v2/${endpointId}/runsync`,
+      { input: { message: "through a follower" } },
+    );
+    expect(sync.status).toBe(200);
+    expect(sync.body).toMatchObject({ status: "COMPLETED", output: { echo: { message: "through a follower" } } });
+    // A request already relayed once is not relayed again by a follower (it asks again instead).
+    const chained = await fetch(`http://127.0.0.1:${ports[1]}/v1/endpoints`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, "x-runfleet-forwarded-by": "rep_test" },
+    });
+    expect(chained.status).toBe(503);
+    expect(chained.headers.get("x-runfleet-not-leader")).toBe("1");
+    expect(((await chained.json()) as { code: string }).code).toBe("leader_unavailable");
+  }, 120_000);
+
+  it("a follower takes over each time the leader is SIGKILLed under load, and every acknowledged job completes", async () => {
+    expect(endpointId).not.toBe("");
+    const first = serves[0] as ServeProcess;
+    // Steady load through the load balancer (to the first replica that accepts a connection: the leader,
+    // then a follower that relays or leads): the leader is killed one second in, and the one that took
+    // over is killed once it has led for two seconds. Followers hold requests during a take-over.
     const acknowledged: string[] = [];
     let refused = 0;
     const takeOvers: number[] = [];
@@ -118,7 +169,7 @@ describe.runIf(run)("three control planes on one PostgreSQL database (one active
         killedAt = Date.now();
         active = undefined;
       }
-      const response = await fetch(`${proxy.url}/v2/${endpointId}/run`, {
+      const response = await fetch(`${proxy?.url}/v2/${endpointId}/run`, {
         method: "POST",
         headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
         body: JSON.stringify({ input: { sleepMs: 200, n: acknowledged.length } }),
@@ -155,7 +206,7 @@ describe.runIf(run)("three control planes on one PostgreSQL database (one active
     console.log(
       `failover: acknowledged ${acknowledged.length}, completed ${figures?.completed}, re-queued ${figures?.rerun}, ` +
         `ran more than once ${ranTwice}, refused during take-overs ${refused}, ` +
-        `take-overs ${takeOvers.join(" ms and ")} ms (kill to the next control plane listening)`,
+        `take-overs ${takeOvers.join(" ms and ")} ms (kill to the next control plane leading)`,
     );
     expect(takeOvers).toHaveLength(2);
     expect(acknowledged.length).toBeGreaterThan(10);

@@ -221,6 +221,23 @@ export const configSchema = z
       .default(true),
     /** URL workers use to reach this control plane; derived from host and port when absent. */
     publicUrl: z.url().optional(),
+    /**
+     * With a database: the URL at which the other control planes of the cluster reach this one directly
+     * (not through a load balancer), published while it leads so that followers relay requests to it.
+     * When absent: `http://{host}:{port}`, with the machine's host name when `host` is a wildcard address.
+     */
+    advertiseUrl: z.url().optional(),
+    /**
+     * With a database: how long a follower holds a request while no leader answers (a take-over under
+     * way) before it answers 503 `leader_unavailable` with `Retry-After`. @defaultValue 15000
+     */
+    followerWaitMs: z.coerce.number().int().min(0).max(300_000).default(15_000),
+    /**
+     * With a database, what a replica does until it leads: `relay` listens at once and relays every request
+     * to the leader; `wait` does not listen until it leads (replicas that share one address, such as pods
+     * on one node's host network, where a second listener could not bind). @defaultValue "relay"
+     */
+    followerMode: z.enum(["relay", "wait"]).default("relay"),
     /** Largest body for management requests, in bytes. @defaultValue 1048576 */
     maxBodyBytes: z.coerce.number().int().min(1024).default(1_048_576),
     /**
@@ -462,6 +479,9 @@ const ENV_NAMES: Record<keyof ControlPlaneOptions, string> = {
   kubernetesTolerations: "RUNFLEET_KUBERNETES_TOLERATIONS",
   kubernetesNodeSelector: "RUNFLEET_KUBERNETES_NODE_SELECTOR",
   publicUrl: "RUNFLEET_PUBLIC_URL",
+  advertiseUrl: "RUNFLEET_ADVERTISE_URL",
+  followerWaitMs: "RUNFLEET_FOLLOWER_WAIT_MS",
+  followerMode: "RUNFLEET_FOLLOWER_MODE",
   maxBodyBytes: "RUNFLEET_MAX_BODY_BYTES",
   maxJsonDepth: "RUNFLEET_MAX_JSON_DEPTH",
   requestTimeoutMs: "RUNFLEET_REQUEST_TIMEOUT_MS",

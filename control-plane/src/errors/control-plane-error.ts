@@ -43,6 +43,8 @@ export const ERROR_HTTP: Record<
   endpoint_type_mismatch: { status: 400, title: "Wrong endpoint type" },
   worker_unavailable: { status: 503, title: "No worker available" },
   worker_failed: { status: 502, title: "Worker failed" },
+  leader_unavailable: { status: 503, title: "No leader available" },
+  leader_failed: { status: 502, title: "Leader failed" },
   storage_full: { status: 507, title: "Insufficient storage" },
   internal: { status: 500, title: "Internal error" },
 };

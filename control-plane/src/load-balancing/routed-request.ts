@@ -3,10 +3,10 @@ import type { Duplex } from "node:stream";
 import type { Authenticator } from "../auth/authenticator.js";
 import { denialReason, type Principal } from "../auth/principal.js";
 import { ControlPlaneError } from "../errors/control-plane-error.js";
+import { type RequestHead, requestHead } from "../http/http-relay.js";
 import { problemResponse } from "../http/problem.js";
 import type { Logger } from "../logging/logger.js";
 import type { EndpointRecord } from "../store/records.js";
-import { type RequestHead, requestHead } from "./load-balancer.js";
 
 /** Where a request for a load-balancing endpoint goes: the endpoint, and the path and query on its worker. */
 export interface RoutedTarget {

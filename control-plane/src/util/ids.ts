@@ -3,7 +3,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 /** A short random id with a kind prefix, e.g. `ep_k3x9m2q7d1` (10 base-36 characters, ~51 bits). */
-export function newId(prefix: "ep" | "tpl" | "key" | "wk" | "evt" | "whd" | "cp" | "ses" | "ssh" | "ra"): string {
+export function newId(
+  prefix: "ep" | "tpl" | "key" | "wk" | "evt" | "whd" | "cp" | "ses" | "ssh" | "ra" | "rep",
+): string {
   const bytes = randomBytes(10);
   let id = "";
   for (const byte of bytes) {

@@ -1246,7 +1246,7 @@ export interface components {
          * @example validation_failed
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "forbidden" | "route_not_found" | "method_not_allowed" | "endpoint_not_found" | "template_not_found" | "registry_auth_not_found" | "api_key_not_found" | "job_not_found" | "worker_not_found" | "ssh_key_not_found" | "invalid_scaling" | "template_in_use" | "registry_auth_in_use" | "name_taken" | "job_not_retryable" | "job_not_owned" | "last_admin_key" | "idempotency_conflict" | "worker_not_running" | "exec_unsupported" | "ssh_key_exists" | "upgrade_required" | "rate_limited" | "not_ready" | "endpoint_type_mismatch" | "worker_unavailable" | "worker_failed" | "storage_full" | "internal";
+        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "forbidden" | "route_not_found" | "method_not_allowed" | "endpoint_not_found" | "template_not_found" | "registry_auth_not_found" | "api_key_not_found" | "job_not_found" | "worker_not_found" | "ssh_key_not_found" | "invalid_scaling" | "template_in_use" | "registry_auth_in_use" | "name_taken" | "job_not_retryable" | "job_not_owned" | "last_admin_key" | "idempotency_conflict" | "worker_not_running" | "exec_unsupported" | "ssh_key_exists" | "upgrade_required" | "rate_limited" | "not_ready" | "endpoint_type_mismatch" | "worker_unavailable" | "worker_failed" | "leader_unavailable" | "leader_failed" | "storage_full" | "internal";
         /** @description One invalid field. */
         FieldError: {
             /**

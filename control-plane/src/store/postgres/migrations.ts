@@ -184,6 +184,19 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX worker_usage_by_bucket ON worker_usage(bucket_start);
     `,
   },
+  {
+    version: 6,
+    name: "the cluster's leader: the address at which followers reach the control plane that leads",
+    sql: `
+      -- One row at most (id 1): written by each control plane as it starts to lead, read by followers.
+      CREATE TABLE cluster_leader (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        replica_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        since BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**
