@@ -178,6 +178,10 @@ export async function createControlPlane(
         : dataDirSecret(config.dataDir, "instance-id", () => newId("cp"));
     // Made before the drivers, which report into it from their start (the kubernetes driver's first list).
     const prometheus = new PrometheusRegistry();
+    if (store instanceof PostgresStore) {
+      // Created once this process holds the active lock: it leads (a follower's /metrics says 0).
+      prometheus.set("runfleet_replica_leader", "1 while this replica leads its database cluster, else 0", {}, 1);
+    }
     const drivers = await createDriverSet(config, instanceId, logger.child({ component: "drivers" }), {
       kubernetesApiRequest: ({ verb, resource }) =>
         prometheus.inc(

@@ -153,6 +153,15 @@ describe("FollowerProxy", () => {
     expect(requests).toBe(3);
   });
 
+  it("answers /metrics with its own figures: not leading, and its relayed requests by outcome", async () => {
+    const leader = await serve(echoLeader);
+    const { url } = await follower([leader]);
+    await (await fetch(`${url}/v1/endpoints`)).text();
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^runfleet_replica_leader 0$/m);
+    expect(metrics).toMatch(/^runfleet_follower_requests_total\{outcome="relayed"\} 1$/m);
+  });
+
   it("answers liveness itself, leader or not", async () => {
     const { url } = await follower([undefined], 0);
     const response = await fetch(`${url}/healthz`);

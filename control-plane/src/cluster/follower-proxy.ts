@@ -16,6 +16,7 @@ import {
 } from "../http/http-relay.js";
 import { problemFor } from "../http/problem.js";
 import type { Logger } from "../logging/logger.js";
+import { PrometheusRegistry } from "../metrics/prometheus-registry.js";
 import { sleep } from "../util/sleep.js";
 import type { LeaderAddress, LeaderLookup } from "./leader-directory.js";
 
@@ -42,6 +43,9 @@ export interface FollowerProxyOptions {
   replayableBodyBytes?: number;
   logger: Logger;
 }
+
+/** How a relayed request ended, as `runfleet_follower_requests_total` counts it. */
+type RelayOutcome = "relayed" | "leader_unavailable" | "leader_failed" | "client_left";
 
 /** The leader answered that it does not lead (any more): nothing was done, the request can go elsewhere. */
 class NotLeaderAnswer extends Error {
@@ -90,14 +94,23 @@ export class FollowerProxy {
   private looking: Promise<LeaderAddress | undefined> | undefined;
   private lastLeaderUrl: string | undefined;
   private closed = false;
+  /** This process's own metrics while it follows (a follower's `/metrics` is its own, not the leader's). */
+  private readonly prometheus = new PrometheusRegistry();
 
-  constructor(private readonly options: FollowerProxyOptions) {}
+  constructor(private readonly options: FollowerProxyOptions) {
+    this.prometheus.set("runfleet_replica_leader", "1 while this replica leads its database cluster, else 0", {}, 0);
+  }
 
   /** Relays a request (Node's request listener). */
   readonly handle = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     if (incoming.url === "/healthz" && (incoming.method === "GET" || incoming.method === "HEAD")) {
       // Liveness is this process's own: a follower stays alive while its leader is away.
       outgoing.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+      return;
+    }
+    if (incoming.url === "/metrics" && incoming.method === "GET") {
+      // Prometheus scrapes every replica: each reports its own figures, so that sums do not double.
+      outgoing.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(this.prometheus.render());
       return;
     }
     if (incoming.headers[FORWARDED_BY_HEADER] !== undefined) {
@@ -112,7 +125,15 @@ export class FollowerProxy {
       );
       return;
     }
-    this.relayRequest(incoming, outgoing).catch((error: unknown) => this.answer(outgoing, incoming.url, error));
+    this.relayRequest(incoming, outgoing).then(
+      (outcome) => this.count(outcome),
+      (error: unknown) => {
+        this.count(
+          ControlPlaneError.is(error) && error.code === "leader_failed" ? "leader_failed" : "leader_unavailable",
+        );
+        this.answer(outgoing, incoming.url, error);
+      },
+    );
   };
 
   /** Relays an `Upgrade` request (Node's `upgrade` listener): the leader's 101 joins the two sockets. */
@@ -162,7 +183,15 @@ export class FollowerProxy {
     await this.agent.destroy().catch(() => undefined);
   }
 
-  private async relayRequest(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+  private count(outcome: RelayOutcome): void {
+    this.prometheus.inc(
+      "runfleet_follower_requests_total",
+      "Requests this follower relayed to the leader, by how they ended",
+      { outcome },
+    );
+  }
+
+  private async relayRequest(incoming: IncomingMessage, outgoing: ServerResponse): Promise<RelayOutcome> {
     const method = (incoming.method ?? "GET").toUpperCase();
     const link = new NodeClientLink(outgoing);
     const head = this.headOf(incoming, incoming.socket.remoteAddress);
@@ -177,9 +206,9 @@ export class FollowerProxy {
       body = await readWhole(incoming);
     }
     if (link.gone) {
-      return;
+      return "client_left";
     }
-    await this.send(
+    const answered = await this.send(
       link,
       replayable,
       body === null && (method === "GET" || method === "HEAD"),
@@ -208,6 +237,7 @@ export class FollowerProxy {
           );
         }),
     );
+    return answered ? "relayed" : "client_left";
   }
 
   /** The head to send the leader: the client's, with this follower named. */
@@ -219,14 +249,15 @@ export class FollowerProxy {
 
   /**
    * Sends a request to the leader with `attempt` until it is answered: waits for a leader while none is
-   * known or none answers, and sends again only what is safe to send again (see the class).
+   * known or none answers, and sends again only what is safe to send again (see the class). Resolves
+   * false when the client left first.
    */
   private async send(
     link: ClientLink,
     replayable: boolean,
     idempotent: boolean,
     attempt: (origin: string) => Promise<void>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const deadline = Date.now() + this.options.waitMs;
     const retryMs = this.options.retryMs ?? 250;
     let retriedAfterFailure = false;
@@ -236,16 +267,16 @@ export class FollowerProxy {
         this.giveUpAfter(deadline, "no control plane leads the cluster yet");
         await sleep(retryMs, link.signal());
         if (link.gone) {
-          return;
+          return false;
         }
         leader = await this.lookUp();
       }
       try {
         await attempt(leader.url);
-        return;
+        return true;
       } catch (error) {
         if (link.gone) {
-          return;
+          return false;
         }
         if (this.current === leader) {
           this.current = undefined;
