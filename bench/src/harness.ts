@@ -36,7 +36,16 @@ export async function freePort(): Promise<number> {
 const children = new Set<ChildProcess>();
 
 /** Starts `runfleet serve` on a fresh data directory with extra flags. */
-export async function startControlPlane(flags: string[] = []): Promise<BenchControlPlane> {
+export async function startControlPlane(
+  flags: string[] = [],
+  options: {
+    /**
+     * A follower of a cluster on PostgreSQL prints no banner until it leads: wait for it to answer
+     * `/healthz` instead. @defaultValue false
+     */
+    follower?: boolean;
+  } = {},
+): Promise<BenchControlPlane> {
   const dataDir = mkdtempSync(join(tmpdir(), "runfleet-bench-"));
   const port = await freePort();
   const child = spawn(
@@ -71,6 +80,15 @@ export async function startControlPlane(flags: string[] = []): Promise<BenchCont
       }
     });
     child.once("exit", (code) => fail(new Error(`control plane exited with ${code}`)));
+    if (options.follower) {
+      const probe = (): void => {
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (response) => (response.ok ? done(`http://127.0.0.1:${port}`) : setTimeout(probe, 100)),
+          () => setTimeout(probe, 100),
+        );
+      };
+      probe();
+    }
   });
   // node:http with keep-alive rather than fetch: the load generator shares the machine with what it
   // measures, and fetch costs several times the CPU per request.

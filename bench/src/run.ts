@@ -43,8 +43,9 @@
  * - postgres: end-to-end throughput and runsync p50/p99 as above, with the control plane on PostgreSQL
  *   (`--database-url`, a fresh schema) instead of SQLite; run when RUNFLEET_TEST_DATABASE_URL names a
  *   server (`scripts/postgres-cluster.sh up && eval "$(scripts/postgres-cluster.sh env)"`) or when
- *   BENCH_ONLY lists it. One control plane: standbys (docs/cluster.md) serve nothing, so a second one
- *   changes no figure.
+ *   BENCH_ONLY lists it. Then a second replica joins as a follower (docs/cluster.md: it relays every
+ *   request to the leader) and the same figures are taken with the clients split over both (throughput)
+ *   or on the follower alone (runsync): what a replica in front of the leader costs.
  *
  * BENCH_ONLY=throughput,latency,... runs only those; rows of the others are kept from the last report.
  */
@@ -237,6 +238,42 @@ async function postgres(): Promise<void> {
     const warm = rtts.slice(Math.min(50, rtts.length - 1));
     report("PostgreSQL: runsync round trip p50 (warm worker, no-op handler)", percentile(warm, 0.5), "ms");
     report("PostgreSQL: runsync round trip p99", percentile(warm, 0.99), "ms");
+
+    // A second replica on the same database: a follower that relays to the leader.
+    const follower = await startControlPlane(
+      ["--database-url", url, "--database-schema", schema, "--secret-key", "bench-secret-key-0123456789abcdefghijkl"],
+      { follower: true },
+    );
+    try {
+      const splitEndpoint = await echoEndpoint(cp, { workersMax: 0 });
+      await startEchoWorkers(cp, splitEndpoint, workers, concurrency);
+      let turn = 0;
+      const splitStarted = Date.now();
+      await pool(total, 64, async () => {
+        turn += 1;
+        await (turn % 2 === 0 ? follower : cp).call("POST", `/v2/${splitEndpoint}/run`, { input: {} });
+      });
+      const splitDone = await waitCompleted(cp, splitEndpoint, total, 600_000);
+      report(
+        `PostgreSQL, two replicas (leader and a relaying follower, clients split evenly): end-to-end throughput (${total} jobs)`,
+        total / ((splitDone - splitStarted) / 1000),
+        "jobs/s",
+      );
+      const relayed: number[] = [];
+      for (let i = 0; i < n(1000); i++) {
+        const t0 = performance.now();
+        const result = await follower.call<{ status: string }>("POST", `/v2/${syncEndpoint}/runsync`, { input: {} });
+        relayed.push(performance.now() - t0);
+        if (result.status !== "COMPLETED") {
+          throw new Error(`runsync through the follower ended ${result.status}`);
+        }
+      }
+      const warmRelayed = relayed.slice(Math.min(50, relayed.length - 1));
+      report("PostgreSQL, two replicas: runsync through the follower p50", percentile(warmRelayed, 0.5), "ms");
+      report("PostgreSQL, two replicas: runsync through the follower p99", percentile(warmRelayed, 0.99), "ms");
+    } finally {
+      await follower.stop();
+    }
     notes.push(
       "PostgreSQL: the server is the throwaway cluster of scripts/postgres-cluster.sh on the same machine " +
         "(fsync off), sharing its 2 cores with the control plane, the workers and the client.",
