@@ -121,27 +121,15 @@ export interface RelayHooks {
 }
 
 /**
- * Writes a worker's answer to the client's Node response as undici parses it: the head as soon as it
- * arrives, each body chunk as it comes (SSE and chunked answers flow as produced), with backpressure (the
- * worker's connection pauses while the client's is full). A worker failing after its head cuts the
- * client's connection: the status was already sent.
+ * The part of a relay that the client can cancel: undici hands over the request's abort once it is
+ * connected, and a client that left before that aborts it as soon as it is.
  */
-export class ResponseRelay implements Dispatcher.DispatchHandlers {
+abstract class CancellableRelay {
+  protected status = 0;
   private abortUpstream: ((error?: Error) => void) | undefined;
   private cancelled: Error | undefined;
-  private status = 0;
-  private bodyless = false;
-  private refused: Error | undefined;
-  private resume: (() => void) | undefined;
-  private readonly drained = () => this.resume?.();
 
-  constructor(
-    private readonly outgoing: ServerResponse,
-    private readonly method: string,
-    private readonly hooks: RelayHooks,
-  ) {}
-
-  /** Aborts the worker's request (the client left). */
+  /** Aborts the upstream request (the client left). */
   cancel(reason: Error): void {
     this.cancelled = reason;
     this.abortUpstream?.(reason);
@@ -152,6 +140,27 @@ export class ResponseRelay implements Dispatcher.DispatchHandlers {
     if (this.cancelled) {
       abort(this.cancelled);
     }
+  }
+}
+
+/**
+ * Writes a worker's answer to the client's Node response as undici parses it: the head as soon as it
+ * arrives, each body chunk as it comes (SSE and chunked answers flow as produced), with backpressure (the
+ * worker's connection pauses while the client's is full). A worker failing after its head cuts the
+ * client's connection: the status was already sent.
+ */
+export class ResponseRelay extends CancellableRelay implements Dispatcher.DispatchHandlers {
+  private bodyless = false;
+  private refused: Error | undefined;
+  private resume: (() => void) | undefined;
+  private readonly drained = () => this.resume?.();
+
+  constructor(
+    private readonly outgoing: ServerResponse,
+    private readonly method: string,
+    private readonly hooks: RelayHooks,
+  ) {
+    super();
   }
 
   onHeaders(statusCode: number, headers: Buffer[], resume: () => void): boolean {
@@ -215,12 +224,9 @@ export class SocketClientLink extends LeavingClientLink<UpgradeRelay> {
  * connections (bytes both ways, each closing the other); any other answer is written as an HTTP/1.1
  * response delimited by closing the connection, as an upgrade request's connection is not reused.
  */
-export class UpgradeRelay implements Dispatcher.DispatchHandlers {
+export class UpgradeRelay extends CancellableRelay implements Dispatcher.DispatchHandlers {
   /** The answer has ended (the tunnel closed, or the refusal was relayed). */
   settled = false;
-  private abortUpstream: ((error?: Error) => void) | undefined;
-  private cancelled: Error | undefined;
-  private status = 0;
   private resume: (() => void) | undefined;
   private readonly drained = () => this.resume?.();
 
@@ -229,19 +235,8 @@ export class UpgradeRelay implements Dispatcher.DispatchHandlers {
     private readonly head: Buffer,
     private readonly tunnels: Set<Duplex>,
     private readonly hooks: RelayHooks,
-  ) {}
-
-  /** Aborts the worker's request (the client left). */
-  cancel(reason: Error): void {
-    this.cancelled = reason;
-    this.abortUpstream?.(reason);
-  }
-
-  onConnect(abort: (error?: Error) => void): void {
-    this.abortUpstream = abort;
-    if (this.cancelled) {
-      abort(this.cancelled);
-    }
+  ) {
+    super();
   }
 
   onUpgrade(statusCode: number, headers: Buffer[] | string[] | null, upstream: Duplex): void {
