@@ -93,6 +93,8 @@ export class FollowerProxy {
   private current: LeaderAddress | undefined;
   private looking: Promise<LeaderAddress | undefined> | undefined;
   private lastLeaderUrl: string | undefined;
+  /** The leader whose unreachability was last logged (logged once per leader). */
+  private unreachableReported: string | undefined;
   private closed = false;
   /** This process's own metrics while it follows (a follower's `/metrics` is its own, not the leader's). */
   private readonly prometheus = new PrometheusRegistry();
@@ -283,6 +285,14 @@ export class FollowerProxy {
         }
         const unreached =
           error instanceof NotLeaderAnswer || UNREACHABLE_CODES.has((error as { code?: string }).code ?? "");
+        if (unreached && !(error instanceof NotLeaderAnswer) && this.unreachableReported !== leader.replicaId) {
+          // Once per leader: a take-over under way, or an advertise URL this host cannot reach.
+          this.unreachableReported = leader.replicaId;
+          this.options.logger.warn(
+            { leader: leader.url, err: error },
+            "follower: cannot reach the published leader; waiting for it or for the next one (check its --advertise-url if this lasts)",
+          );
+        }
         if (unreached && replayable) {
           this.giveUpAfter(deadline, `the leader at ${leader.url} does not answer`);
           await sleep(retryMs, link.signal());
