@@ -103,6 +103,7 @@ serve flags (or RUNFLEET_* environment variables):
   --public-url (RUNFLEET_PUBLIC_URL) URL workers use to reach it  [http://host:port]
   --database-url (RUNFLEET_DATABASE_URL)  postgres://... instead of SQLite (needs --secret-key)  [none]
   --secret-key (RUNFLEET_SECRET_KEY)      encrypts secrets at rest  [generated in the data dir]
+  --advertise-url (RUNFLEET_ADVERTISE_URL)  where other replicas reach this one  [http://host:port]
   --ssh-port (RUNFLEET_SSH_PORT)          SSH gateway into workers  [none]
   --lb-port-range (RUNFLEET_LB_PORT_RANGE)  ports of load-balancing workers  [20000-20999]
   --lb-domain (RUNFLEET_LB_DOMAIN)        route {endpointId}.<domain> by Host  [none]
