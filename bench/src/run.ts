@@ -271,6 +271,11 @@ async function postgres(): Promise<void> {
       const warmRelayed = relayed.slice(Math.min(50, relayed.length - 1));
       report("PostgreSQL, two replicas: runsync through the follower p50", percentile(warmRelayed, 0.5), "ms");
       report("PostgreSQL, two replicas: runsync through the follower p99", percentile(warmRelayed, 0.99), "ms");
+      notes.push(
+        "PostgreSQL two replicas: the second replica is a follower that relays every request it gets to the leader " +
+          "(docs/cluster.md), so the leader still does all the work; the split throughput and the runsync through " +
+          "the follower measure what the relay costs, not a second replica's capacity.",
+      );
     } finally {
       await follower.stop();
     }
