@@ -238,6 +238,8 @@ const (
 	ErrorCodeJobNotOwned          ErrorCode = "job_not_owned"
 	ErrorCodeJobNotRetryable      ErrorCode = "job_not_retryable"
 	ErrorCodeLastAdminKey         ErrorCode = "last_admin_key"
+	ErrorCodeLeaderFailed         ErrorCode = "leader_failed"
+	ErrorCodeLeaderUnavailable    ErrorCode = "leader_unavailable"
 	ErrorCodeMalformedJson        ErrorCode = "malformed_json"
 	ErrorCodeMethodNotAllowed     ErrorCode = "method_not_allowed"
 	ErrorCodeNameTaken            ErrorCode = "name_taken"
@@ -288,6 +290,10 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeJobNotRetryable:
 		return true
 	case ErrorCodeLastAdminKey:
+		return true
+	case ErrorCodeLeaderFailed:
+		return true
+	case ErrorCodeLeaderUnavailable:
 		return true
 	case ErrorCodeMalformedJson:
 		return true

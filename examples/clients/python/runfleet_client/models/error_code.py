@@ -14,6 +14,8 @@ class ErrorCode(StrEnum):
     JOB_NOT_OWNED = "job_not_owned"
     JOB_NOT_RETRYABLE = "job_not_retryable"
     LAST_ADMIN_KEY = "last_admin_key"
+    LEADER_FAILED = "leader_failed"
+    LEADER_UNAVAILABLE = "leader_unavailable"
     MALFORMED_JSON = "malformed_json"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     NAME_TAKEN = "name_taken"
