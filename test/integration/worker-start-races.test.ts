@@ -33,6 +33,16 @@ function processesOf(endpointId: string): number[] {
   return found;
 }
 
+/** Whether a process has a handler for SIGTERM (bit 15 of the caught-signals mask in /proc). */
+function catchesSigterm(pid: number): boolean {
+  try {
+    const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, "latin1"))?.[1];
+    return mask !== undefined && (BigInt(`0x${mask}`) & (1n << 14n)) !== 0n;
+  } catch {
+    return false;
+  }
+}
+
 describe("a worker whose start is under way", () => {
   let cp: TestControlPlane;
   const endpoints: string[] = [];
@@ -88,7 +98,13 @@ describe("a worker whose start is under way", () => {
       ];
       const endpointId = await createCommandEndpoint(own, slowToExit, { workersMin: 1, workersMax: 1 });
       endpoints.push(endpointId);
-      await eventually(() => (processesOf(endpointId).length > 0 ? true : undefined), 30_000, "the worker's process");
+      // Its SIGTERM handler installed (node takes a moment to run the script): before that, a SIGTERM
+      // would end it at once, and there would be no slow exit to wait for.
+      await eventually(
+        () => (processesOf(endpointId).some(catchesSigterm) ? true : undefined),
+        30_000,
+        "the worker's process, catching SIGTERM",
+      );
       expect((await own.call("DELETE", `/v1/endpoints/${endpointId}`)).status).toBe(204);
       // Still ending: it takes 1.5 s after SIGTERM.
       expect(processesOf(endpointId).length).toBeGreaterThan(0);
