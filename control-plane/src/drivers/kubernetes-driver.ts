@@ -433,17 +433,21 @@ export class KubernetesDriver implements WorkerDriver {
     if (!pod) {
       throw new Error(`worker ${workerId} has no pod in namespace ${this.namespace}`);
     }
-    if (podCondition(pod).kind === "live") {
-      // Just started: its container is being created. Wait for it, as a container engine's start would.
+    const condition = podCondition(pod).kind;
+    if (condition === "live" || condition === "pending") {
+      // Just started: its pod is being scheduled (a node may be short of room for a moment) or its
+      // container created. Wait for it, as a container engine's start would.
       const waited = new AbortController();
       const timer = setTimeout(() => waited.abort(), EXEC_START_WAIT_MS);
-      await this.waitForContainer(workerId, waited.signal);
+      const seen = await this.waitForContainer(workerId, waited.signal);
       clearTimeout(timer);
-      pod = this.pods.get(workerId) ?? pod;
+      pod = seen ?? this.pods.get(workerId) ?? pod;
     }
     const running = pod.status?.containerStatuses?.find((c) => c.name === WORKER_CONTAINER)?.state?.running;
     if (!running || pod.metadata?.deletionTimestamp) {
-      throw new Error(`worker ${workerId} is not running (its pod is ${pod.status?.phase ?? "unknown"})`);
+      const now = podCondition(pod);
+      const why = now.kind === "pending" ? `: ${now.message}` : "";
+      throw new Error(`worker ${workerId} is not running (its pod is ${pod.status?.phase ?? "unknown"}${why})`);
     }
     try {
       this.apiRequest({ verb: "create", resource: "pods/exec" });
@@ -597,8 +601,11 @@ export class KubernetesDriver implements WorkerDriver {
     }
   }
 
-  /** Resolves once the worker's container has started or ended, its pod is gone, or `signal` aborts. */
-  private async waitForContainer(workerId: string, signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves once the worker's container has started or ended, its pod is gone, or `signal` aborts, with the
+   * pod as last seen (undefined once it is gone).
+   */
+  private async waitForContainer(workerId: string, signal: AbortSignal): Promise<V1Pod | undefined> {
     const wake = () => this.wake(workerId);
     signal.addEventListener("abort", wake, { once: true });
     try {
@@ -606,7 +613,8 @@ export class KubernetesDriver implements WorkerDriver {
         const pod = this.pods.get(workerId) ?? (await this.readPod(workerId));
         const state = pod?.status?.containerStatuses?.find((c) => c.name === WORKER_CONTAINER)?.state;
         if (!pod || state?.running || state?.terminated || signal.aborted || this.ended.has(workerId)) {
-          return;
+          // The pod as last seen: read from the API when the watch has not delivered it (yet).
+          return pod;
         }
         await this.nextChange(workerId, 5000);
       }
