@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createCommandEndpoint,
@@ -31,16 +33,6 @@ function processesOf(endpointId: string): number[] {
     }
   }
   return found;
-}
-
-/** Whether a process has a handler for SIGTERM (bit 15 of the caught-signals mask in /proc). */
-function catchesSigterm(pid: number): boolean {
-  try {
-    const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, "latin1"))?.[1];
-    return mask !== undefined && (BigInt(`0x${mask}`) & (1n << 14n)) !== 0n;
-  } catch {
-    return false;
-  }
 }
 
 describe("a worker whose start is under way", () => {
@@ -89,21 +81,26 @@ describe("a worker whose start is under way", () => {
     // The deletion answers at once and stops the workers behind it; a control plane stopped just then
     // must wait for them (seen: one still ending after the control plane had exited, under load).
     const own = await startTestControlPlane({ workerStopGraceMs: 5000 });
+    const markerDir = mkdtempSync(join(tmpdir(), "runfleet-slow-exit-"));
     let ownStopped = false;
     try {
+      // The worker writes a file once its SIGTERM handler is installed. Nothing outside it can tell
+      // that moment: node catches SIGTERM in its own start-up already (so /proc's caught-signals mask
+      // shows it before the script runs), and a SIGTERM before the handler ends the worker at once.
+      const handlerInstalled = join(markerDir, "handler-installed");
       const slowToExit = [
         NODE,
         "-e",
-        "process.on('SIGTERM', () => setTimeout(() => process.exit(0), 1500)); console.log('up'); setInterval(() => {}, 1000)",
+        "process.on('SIGTERM', () => setTimeout(() => process.exit(0), 1500));" +
+          `require('node:fs').writeFileSync(${JSON.stringify(handlerInstalled)}, String(process.pid));` +
+          "setInterval(() => {}, 1000)",
       ];
       const endpointId = await createCommandEndpoint(own, slowToExit, { workersMin: 1, workersMax: 1 });
       endpoints.push(endpointId);
-      // Its SIGTERM handler installed (node takes a moment to run the script): before that, a SIGTERM
-      // would end it at once, and there would be no slow exit to wait for.
       await eventually(
-        () => (processesOf(endpointId).some(catchesSigterm) ? true : undefined),
+        () => (existsSync(handlerInstalled) ? true : undefined),
         30_000,
-        "the worker's process, catching SIGTERM",
+        "the worker's SIGTERM handler, installed",
       );
       expect((await own.call("DELETE", `/v1/endpoints/${endpointId}`)).status).toBe(204);
       // Still ending: it takes 1.5 s after SIGTERM.
@@ -118,6 +115,7 @@ describe("a worker whose start is under way", () => {
         await own.stop();
       }
       await own.dispose();
+      rmSync(markerDir, { recursive: true, force: true });
     }
   }, 60_000);
 });
