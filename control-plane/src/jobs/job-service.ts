@@ -2,14 +2,16 @@ import { createHash } from "node:crypto";
 import type { components } from "@runfleet/sdk/generated";
 import { ControlPlaneError, invalidField } from "../errors/control-plane-error.js";
 import type { Logger } from "../logging/logger.js";
-import type { QueueEntry } from "../queue/endpoint-queue.js";
-import { QueueWindow } from "../queue/queue-window.js";
 import type { EndpointRecord, JobKind, JobRecord, JobStatusValue } from "../store/records.js";
 import { type JobCounts, type JobUpdate, type QueuedJobKey, type Store, StoreConflictError } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import { newJobId } from "../util/ids.js";
 import { JobCounters } from "./job-counters.js";
+import { JobDispatcher } from "./job-dispatcher.js";
 import { isTerminal, JOB_TRANSITIONS, type JobEvent } from "./job-transitions.js";
+import { JobWaiters } from "./job-waiters.js";
+import { type RunningJob, RunningJobs } from "./running-jobs.js";
+import { TakeWaiters } from "./take-waiters.js";
 
 type Schemas = components["schemas"];
 
@@ -57,29 +59,6 @@ export interface JobOutcome {
   error?: unknown;
 }
 
-interface RunningJob {
-  id: string;
-  endpointId: string;
-  workerId: string;
-  startedAt: number;
-  leaseUntil: number;
-  timeoutAt: number;
-  /**
-   * The job as it was taken, so that reports on it need no read from the store (a read would also force
-   * the pending group commit). Undefined for jobs found running at start-up.
-   */
-  job: JobRecord | undefined;
-}
-
-interface TakeWaiter {
-  workerId: string;
-  max: number;
-  signal: AbortSignal;
-  /** Set once the dispatcher chose this waiter: its timeout no longer answers it. */
-  claimed: boolean;
-  resolve: (jobs: JobRecord[]) => void;
-}
-
 const DEFAULT_TTL_MS = 24 * 60 * 60_000;
 /** Jobs the sweeper handles per store query. */
 const SWEEP_BATCH = 500;
@@ -91,28 +70,23 @@ const PURGE_BATCH = 1000;
  * streams, cancellation, retries, timeouts, TTL expiry and result retention.
  *
  * The store is the source of truth: a job is written before it is acknowledged, and every transition is
- * a compare-and-set on its status. The queue lives in the store; in memory live only what the work in
- * flight needs: the front of each endpoint's queue (a {@link QueueWindow} of at most `queueWindowJobs`,
- * refilled from the store in dispatch order), counters, the running jobs with their leases, and the
- * waiters of long polls. Queue lengths and ages come from the counters and the store, never the window.
+ * a compare-and-set on its status, as the transition table allows. The queue lives in the store; in
+ * memory live only what the work in flight needs, each part in its own module:
+ * - {@link JobDispatcher}: the front of each endpoint's queue (a window of at most `queueWindowJobs`,
+ *   refilled from the store in dispatch order) and the hand-over of jobs to job-takes;
+ * - {@link TakeWaiters}: the held job-takes of workers;
+ * - {@link RunningJobs}: the running jobs with their leases;
+ * - {@link JobWaiters}: the long polls on single jobs (`/status` with a wait, `/runsync`, `/stream`);
+ * - {@link JobCounters}: counts by status, so that queue lengths never come from the window.
+ *
+ * This class holds the transitions themselves and the sweeper that finds the ones that are due.
  */
 export class JobService {
-  private readonly queues = new Map<string, QueueWindow>();
-  private readonly running = new Map<string, RunningJob>();
-  private readonly takeWaiters = new Map<string, TakeWaiter[]>();
-  /** Held job-takes of workers that may not take jobs now (draining, standby), by worker. */
-  private readonly parkedTakes = new Map<string, Set<() => void>>();
-  private readonly endWaiters = new Map<string, Set<() => void>>();
-  private readonly streamWaiters = new Map<string, Set<() => void>>();
   private readonly counters = new JobCounters();
-  private readonly pumpScheduled = new Set<string>();
-  /**
-   * Jobs re-queued because their lease ran out, with the worker that held them: until someone else takes
-   * the job, that worker's late result is still accepted rather than running the job again (a worker cut
-   * off from the control plane for longer than the lease finishes its jobs and keeps trying to report).
-   * In memory only: after a restart every running job gets a fresh lease instead.
-   */
-  private readonly lostBy = new Map<string, string>();
+  private readonly running: RunningJobs;
+  private readonly takes: TakeWaiters;
+  private readonly waiters = new JobWaiters();
+  private readonly dispatch: JobDispatcher;
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
 
@@ -122,7 +96,20 @@ export class JobService {
     private readonly options: JobServiceOptions,
     private readonly hooks: JobServiceHooks,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.running = new RunningJobs(options.jobLeaseMs);
+    this.takes = new TakeWaiters(options.takeHoldMs);
+    this.dispatch = new JobDispatcher({
+      store,
+      clock,
+      counters: this.counters,
+      running: this.running,
+      takes: this.takes,
+      logger,
+      queueWindowJobs: options.queueWindowJobs,
+      jobsQueued: (endpointId) => hooks.jobsQueued(endpointId),
+    });
+  }
 
   /** Rebuilds the in-memory indexes from the store and starts the sweeper. */
   async start(endpointIds: readonly string[] = []): Promise<void> {
@@ -133,26 +120,17 @@ export class JobService {
       const lanes = await this.store.countQueuedJobs(endpointId);
       this.counters.seed(endpointId, counts, lanes.lowPriority);
       // The queue stays in the store: only its front is read, in the background, as dispatch needs it.
-      this.queues.set(endpointId, new QueueWindow(this.options.queueWindowJobs, counts.IN_QUEUE === 0));
+      this.dispatch.open(endpointId, counts.IN_QUEUE === 0);
       if (counts.IN_QUEUE > 0) {
         backlogged.push(endpointId);
       }
     }
     // Running jobs get a fresh lease: their workers may still be alive and will report or ping.
     for (const job of await this.store.listJobsByStatus("IN_PROGRESS")) {
-      const startedAt = job.startedAt ?? now;
-      this.running.set(job.id, {
-        id: job.id,
-        endpointId: job.endpointId,
-        workerId: job.workerId ?? "",
-        startedAt,
-        leaseUntil: now + this.options.jobLeaseMs,
-        timeoutAt: startedAt + job.executionTimeoutMs,
-        job: undefined,
-      });
+      this.running.resume(job, now);
     }
     for (const endpointId of backlogged) {
-      this.refill(endpointId);
+      this.dispatch.refill(endpointId);
       this.hooks.jobsQueued(endpointId);
     }
     this.sweeper = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
@@ -162,22 +140,8 @@ export class JobService {
   /** Stops the sweeper and answers every held long poll. */
   stop(): void {
     clearInterval(this.sweeper);
-    for (const waiters of this.takeWaiters.values()) {
-      for (const waiter of waiters) {
-        waiter.resolve([]);
-      }
-    }
-    this.takeWaiters.clear();
-    for (const parked of [...this.parkedTakes.values()]) {
-      for (const done of [...parked]) {
-        done();
-      }
-    }
-    for (const set of [...this.endWaiters.values(), ...this.streamWaiters.values()]) {
-      for (const wake of set) {
-        wake();
-      }
-    }
+    this.takes.releaseAll();
+    this.waiters.wakeAll();
   }
 
   /**
@@ -243,7 +207,7 @@ export class JobService {
       throw error;
     }
     this.counters.add(stored.endpointId, "IN_QUEUE", stored.lowPriority);
-    this.enqueue(stored);
+    this.dispatch.enqueue(stored);
     return stored;
   }
 
@@ -261,7 +225,7 @@ export class JobService {
    * The place of a job beyond the in-memory window is counted in the store.
    */
   async present(job: JobRecord): Promise<JobStatusView> {
-    if (job.status !== "IN_QUEUE" || this.queues.get(job.endpointId)?.has(job.id)) {
+    if (job.status !== "IN_QUEUE" || this.dispatch.window(job.endpointId)?.has(job.id)) {
       return this.view(job);
     }
     const key: QueuedJobKey = { lowPriority: job.lowPriority, queueOrder: job.queueOrder };
@@ -289,7 +253,7 @@ export class JobService {
       view.workerId = job.workerId;
     }
     if (job.status === "IN_QUEUE") {
-      const position = this.queues.get(job.endpointId)?.position(job.id) ?? queuePosition;
+      const position = this.dispatch.window(job.endpointId)?.position(job.id) ?? queuePosition;
       view.reason = this.hooks.waitReason(job.endpointId, { lowPriority: job.lowPriority, position });
     }
     return view;
@@ -300,8 +264,8 @@ export class JobService {
     if (waitMs <= 0) {
       return this.get(endpointId, jobId);
     }
-    return this.listening(jobId, signal, async (listen) => {
-      const ended = listen(this.endWaiters, waitMs);
+    return this.waiters.listening(jobId, signal, async (listen) => {
+      const ended = listen("end", waitMs);
       const job = await this.get(endpointId, jobId);
       if (isTerminal(job.status)) {
         return job;
@@ -358,7 +322,7 @@ export class JobService {
     if (job.retries === 0) {
       this.counters.retriedOnce(job.endpointId);
     }
-    this.enqueue(requeued);
+    this.dispatch.enqueue(requeued);
     return requeued;
   }
 
@@ -392,14 +356,14 @@ export class JobService {
         if (outcome.status === "rejected") {
           failure ??= outcome.reason;
         } else if (outcome.value) {
-          this.queues.get(endpointId)?.remove(job.id);
+          this.dispatch.withdraw(endpointId, job.id);
           removed++;
           this.counters.move(endpointId, "IN_QUEUE", "CANCELLED", job.lowPriority);
-          this.wake(this.endWaiters, job.id);
+          this.waiters.dequeued(job.id);
         }
       });
       if (failure !== undefined) {
-        this.refill(endpointId);
+        this.dispatch.refill(endpointId);
         throw failure;
       }
       const last = page.at(-1);
@@ -408,7 +372,7 @@ export class JobService {
       }
       after = { lowPriority: last.lowPriority, queueOrder: last.queueOrder };
     }
-    this.refill(endpointId);
+    this.dispatch.refill(endpointId);
     return removed;
   }
 
@@ -428,27 +392,18 @@ export class JobService {
     return {
       queued,
       queuedNormal,
-      oldestQueuedAt: queuedNormal > 0 ? this.queues.get(endpointId)?.oldestNormalCreatedAt() : undefined,
+      oldestQueuedAt: queuedNormal > 0 ? this.dispatch.window(endpointId)?.oldestNormalCreatedAt() : undefined,
     };
   }
 
   /** Queued jobs of the endpoint held in memory (its window): bounded by `queueWindowJobs`, whatever the backlog. */
   heldQueuedJobs(endpointId: string): number {
-    return this.queues.get(endpointId)?.size ?? 0;
+    return this.dispatch.window(endpointId)?.size ?? 0;
   }
 
   /** Running jobs per worker of an endpoint. */
   runningByWorker(endpointId?: string): Map<string, string[]> {
-    const byWorker = new Map<string, string[]>();
-    for (const job of this.running.values()) {
-      if (endpointId !== undefined && job.endpointId !== endpointId) {
-        continue;
-      }
-      const list = byWorker.get(job.workerId) ?? [];
-      list.push(job.id);
-      byWorker.set(job.workerId, list);
-    }
-    return byWorker;
+    return this.running.byWorker(endpointId);
   }
 
   /**
@@ -459,63 +414,10 @@ export class JobService {
     if (!this.hooks.mayTake(workerId)) {
       // Draining or paused: hold the poll anyway, so that a worker does not spin on instant answers; but
       // answer it as soon as the worker is stopped ({@link dropWaiters}), or its exit would wait for it.
-      await new Promise<void>((resolve) => {
-        const parked = this.parkedTakes.get(workerId) ?? new Set<() => void>();
-        this.parkedTakes.set(workerId, parked);
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", done);
-          parked.delete(done);
-          if (parked.size === 0 && this.parkedTakes.get(workerId) === parked) {
-            this.parkedTakes.delete(workerId);
-          }
-          resolve();
-        };
-        const timer = setTimeout(done, this.options.takeHoldMs);
-        signal.addEventListener("abort", done, { once: true });
-        parked.add(done);
-      });
+      await this.takes.park(workerId, signal);
       return [];
     }
-    const queue = this.queue(endpointId);
-    // An empty window over a backlog (a refill failed, or jobs left during one) reads the store again now.
-    this.refill(endpointId);
-    if (queue.size > 0) {
-      const entries = queue.shift(max);
-      this.refill(endpointId);
-      const taken = await this.assign(endpointId, workerId, entries);
-      if (signal.aborted) {
-        await this.unassign(taken);
-        return [];
-      }
-      if (taken.length > 0) {
-        return taken;
-      }
-    }
-    return new Promise<JobRecord[]>((resolve) => {
-      const waiters = this.takeWaiters.get(endpointId) ?? [];
-      this.takeWaiters.set(endpointId, waiters);
-      const finish = (jobs: JobRecord[]) => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        resolve(jobs);
-      };
-      const waiter: TakeWaiter = { workerId, max, signal, claimed: false, resolve: finish };
-      const leave = () => {
-        if (waiter.claimed) {
-          return;
-        }
-        const index = waiters.indexOf(waiter);
-        if (index >= 0) {
-          waiters.splice(index, 1);
-        }
-        finish([]);
-      };
-      const onAbort = () => leave();
-      const timer = setTimeout(leave, this.options.takeHoldMs);
-      signal.addEventListener("abort", onAbort, { once: true });
-      waiters.push(waiter);
-    });
+    return this.dispatch.take(endpointId, workerId, max, signal);
   }
 
   /**
@@ -533,18 +435,18 @@ export class JobService {
       }
     }
     const running = this.requireHeld(endpointId, workerId, jobId);
-    running.leaseUntil = this.clock.now() + this.options.jobLeaseMs;
+    this.running.extend(running, this.clock.now());
     await this.store.updateJob(jobId, ["IN_PROGRESS"], { output });
-    this.wake(this.streamWaiters, jobId);
+    this.waiters.produced(jobId);
     return true;
   }
 
   /** A streamed chunk: stored for `/stream`, and the lease is extended. */
   async appendChunk(endpointId: string, workerId: string, jobId: string, output: unknown): Promise<void> {
     const running = this.requireHeld(endpointId, workerId, jobId);
-    running.leaseUntil = this.clock.now() + this.options.jobLeaseMs;
+    this.running.extend(running, this.clock.now());
     await this.store.appendStreamChunk(jobId, output);
-    this.wake(this.streamWaiters, jobId);
+    this.waiters.produced(jobId);
   }
 
   /**
@@ -568,13 +470,7 @@ export class JobService {
 
   /** Heartbeat of a worker: extends the leases of the jobs it says it runs. */
   heartbeat(workerId: string, jobIds: readonly string[]): void {
-    const leaseUntil = this.clock.now() + this.options.jobLeaseMs;
-    for (const id of jobIds) {
-      const running = this.running.get(id);
-      if (running && running.workerId === workerId) {
-        running.leaseUntil = leaseUntil;
-      }
-    }
+    this.running.heartbeat(workerId, jobIds, this.clock.now());
   }
 
   /**
@@ -587,8 +483,8 @@ export class JobService {
     waitMs: number,
     signal: AbortSignal,
   ): Promise<{ job: JobRecord; chunks: unknown[] }> {
-    return this.listening(jobId, signal, async (listen) => {
-      const woken = waitMs > 0 ? listen(this.streamWaiters, waitMs, this.endWaiters) : undefined;
+    return this.waiters.listening(jobId, signal, async (listen) => {
+      const woken = waitMs > 0 ? listen("output", waitMs) : undefined;
       let job = await this.get(endpointId, jobId);
       let chunks = await this.store.takeStreamChunks(jobId);
       if (chunks.length === 0 && !isTerminal(job.status) && woken) {
@@ -602,7 +498,7 @@ export class JobService {
 
   /** Puts every job a worker runs back in the queue (the worker is gone). */
   async releaseWorker(workerId: string, reason: string): Promise<void> {
-    for (const running of [...this.running.values()]) {
+    for (const running of this.running.all()) {
       if (running.workerId === workerId) {
         await this.lose(running, reason);
       }
@@ -614,18 +510,7 @@ export class JobService {
    * about to be stopped, and {@link dropWaiters} answers them once it has been signalled.
    */
   parkWaiters(workerId: string): void {
-    for (const waiters of this.takeWaiters.values()) {
-      for (const waiter of waiters.filter((w) => w.workerId === workerId)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        const parked = this.parkedTakes.get(workerId) ?? new Set<() => void>();
-        this.parkedTakes.set(workerId, parked);
-        const done = () => {
-          parked.delete(done);
-          waiter.resolve([]);
-        };
-        parked.add(done);
-      }
-    }
+    this.takes.parkWorker(workerId);
   }
 
   /**
@@ -634,32 +519,20 @@ export class JobService {
    * right after signalling it, rather than letting its exit wait for the hold to run out.
    */
   dropWaiters(workerId: string): void {
-    for (const done of [...(this.parkedTakes.get(workerId) ?? [])]) {
-      done();
-    }
-    this.parkedTakes.delete(workerId);
-    for (const waiters of this.takeWaiters.values()) {
-      for (const waiter of waiters.filter((w) => w.workerId === workerId)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve([]);
-      }
-    }
+    this.takes.release(workerId);
   }
 
   /** Drops the in-memory state of a deleted endpoint (the store already deleted its jobs). */
   forgetEndpoint(endpointId: string): void {
-    this.queues.delete(endpointId);
+    this.dispatch.forget(endpointId);
     this.counters.forget(endpointId);
-    for (const running of [...this.running.values()]) {
+    for (const running of this.running.all()) {
       if (running.endpointId === endpointId) {
-        this.running.delete(running.id);
-        this.wake(this.endWaiters, running.id);
+        this.running.remove(running.id);
+        this.waiters.ended(running.id);
       }
     }
-    for (const waiter of this.takeWaiters.get(endpointId) ?? []) {
-      waiter.resolve([]);
-    }
-    this.takeWaiters.delete(endpointId);
+    this.takes.forgetEndpoint(endpointId);
   }
 
   /**
@@ -673,18 +546,16 @@ export class JobService {
     this.sweeping = true;
     try {
       // A refill that failed (the store was unreachable) is tried again here.
-      for (const endpointId of this.queues.keys()) {
-        this.refill(endpointId);
-      }
+      this.dispatch.refillAll();
       const now = this.clock.now();
-      for (const running of [...this.running.values()]) {
+      for (const running of this.running.all()) {
         if (now >= running.timeoutAt) {
           const job = await this.store.getJob(running.id);
           if (job) {
             const limit = running.timeoutAt - running.startedAt;
             await this.end(job, "timeout", { completedAt: now, error: `execution timeout of ${limit} ms exceeded` });
           } else {
-            this.running.delete(running.id);
+            this.running.remove(running.id);
           }
         } else if (now >= running.leaseUntil) {
           await this.lose(
@@ -709,10 +580,9 @@ export class JobService {
         }
         await this.store.deleteJobs(over.map((job) => job.id));
         for (const job of over) {
-          this.lostBy.delete(job.id);
+          this.running.forgetLost(job.id);
           this.counters.remove(job.endpointId, job.status, job.retries > 0);
-          this.wake(this.endWaiters, job.id);
-          this.wake(this.streamWaiters, job.id);
+          this.waiters.ended(job.id);
         }
         if (over.length < SWEEP_BATCH) {
           break;
@@ -735,164 +605,13 @@ export class JobService {
     return existing;
   }
 
-  /** The endpoint's window; one made now holds the whole queue (an endpoint created after start-up). */
-  private queue(endpointId: string): QueueWindow {
-    let queue = this.queues.get(endpointId);
-    if (!queue) {
-      queue = new QueueWindow(this.options.queueWindowJobs, true);
-      this.queues.set(endpointId, queue);
-    }
-    return queue;
-  }
-
-  /**
-   * Reads the next jobs of the endpoint's queue from the store into its window when it runs low (in the
-   * background: dispatch goes on with what the window holds), then serves held job-takes with them.
-   */
-  private refill(endpointId: string): void {
-    const window = this.queues.get(endpointId);
-    const due = window?.beginRefill();
-    if (!window || !due) {
-      return;
-    }
-    const { after, limit } = due;
-    this.store.listQueuedJobs(endpointId, { ...(after !== undefined ? { after } : {}), limit }).then(
-      (rows) => {
-        if (this.queues.get(endpointId) !== window) {
-          return; // The endpoint was deleted meanwhile.
-        }
-        window.endRefill(rows, limit);
-        this.schedulePump(endpointId);
-        // Jobs that left during the read may leave it below half again.
-        this.refill(endpointId);
-      },
-      (error: unknown) => {
-        window.failRefill();
-        // The sweeper tries again.
-        this.logger.error({ err: error, endpointId }, "reading the queue from the store failed");
-      },
-    );
-  }
-
-  /** Indexes a queued job, hands it to a waiting worker if any, and tells the autoscaler. */
-  private enqueue(job: JobRecord): void {
-    this.queue(job.endpointId).admit({
-      id: job.id,
-      queueOrder: job.queueOrder,
-      createdAt: job.createdAt,
-      lowPriority: job.lowPriority,
-    });
-    this.schedulePump(job.endpointId);
-    if (!job.lowPriority) {
-      this.hooks.jobsQueued(job.endpointId);
-    }
-  }
-
-  /** Serves held job-takes while jobs wait. */
-  private async pump(endpointId: string): Promise<void> {
-    const waiters = this.takeWaiters.get(endpointId);
-    const queue = this.queues.get(endpointId);
-    while (waiters && waiters.length > 0 && queue && queue.size > 0) {
-      const waiter = waiters.shift() as TakeWaiter;
-      if (waiter.signal.aborted) {
-        continue;
-      }
-      waiter.claimed = true;
-      try {
-        const entries = queue.shift(waiter.max);
-        this.refill(endpointId);
-        const taken = await this.assign(endpointId, waiter.workerId, entries);
-        if (waiter.signal.aborted) {
-          // The worker hung up while its jobs were being assigned: they go back, not counted as a retry.
-          await this.unassign(taken);
-          waiter.resolve([]);
-        } else {
-          waiter.resolve(taken);
-        }
-      } catch (error) {
-        this.logger.error({ err: error, endpointId }, "dispatch failed");
-        waiter.resolve([]);
-      }
-    }
-  }
-
-  /** Dispatches once the current batch of accepted jobs is queued, so they reach a waiting worker together. */
-  private schedulePump(endpointId: string): void {
-    if (this.pumpScheduled.has(endpointId)) {
-      return;
-    }
-    this.pumpScheduled.add(endpointId);
-    // A microtask runs after the other continuations of the same group commit, so the jobs it accepted
-    // go out together, without waiting for another turn of the event loop.
-    queueMicrotask(() => {
-      this.pumpScheduled.delete(endpointId);
-      void this.pump(endpointId);
-    });
-  }
-
-  /** Returns jobs that were assigned but never handed over to the queue, in their old places. */
-  private async unassign(jobs: readonly JobRecord[]): Promise<void> {
-    for (const job of jobs) {
-      // Until the store says it is queued again, it stays a running job whose lease will expire.
-      const requeued = await this.store.updateJob(job.id, ["IN_PROGRESS"], {
-        status: "IN_QUEUE",
-        startedAt: null,
-        workerId: null,
-      });
-      this.running.delete(job.id);
-      if (requeued) {
-        this.counters.move(job.endpointId, "IN_PROGRESS", "IN_QUEUE", job.lowPriority);
-        this.enqueue({ ...job, status: "IN_QUEUE", startedAt: null, workerId: null });
-      }
-    }
-  }
-
-  /**
-   * Marks jobs taken by a worker (one transaction) and starts their leases. The entries were already
-   * shifted off the queue; if the store cannot record the take, they go back in their places.
-   */
-  private async assign(endpointId: string, workerId: string, entries: QueueEntry[]): Promise<JobRecord[]> {
-    if (entries.length === 0) {
-      return [];
-    }
-    const now = this.clock.now();
-    let taken: JobRecord[];
-    try {
-      taken = await this.store.takeJobs(
-        entries.map((entry) => entry.id),
-        workerId,
-        now,
-      );
-    } catch (error) {
-      const queue = this.queue(endpointId);
-      for (const entry of entries) {
-        queue.admit(entry);
-      }
-      throw error;
-    }
-    for (const job of taken) {
-      this.counters.move(endpointId, "IN_QUEUE", "IN_PROGRESS", job.lowPriority);
-      this.lostBy.delete(job.id);
-      this.running.set(job.id, {
-        id: job.id,
-        endpointId,
-        workerId,
-        startedAt: now,
-        leaseUntil: now + this.options.jobLeaseMs,
-        timeoutAt: now + job.executionTimeoutMs,
-        job,
-      });
-    }
-    return taken;
-  }
-
   /**
    * Gives a re-queued job back to the worker that lost it, when that worker reports its result before
    * anyone else took the job: a compare-and-set on IN_QUEUE in the store decides, and memory follows only
    * once it is committed. Undefined when the job is not such a job, or was taken meanwhile.
    */
   private async reclaimLost(endpointId: string, workerId: string, jobId: string): Promise<RunningJob | undefined> {
-    if (this.running.has(jobId) || this.lostBy.get(jobId) !== workerId) {
+    if (this.running.has(jobId) || this.running.lostTo(jobId) !== workerId) {
       return undefined;
     }
     const now = this.clock.now();
@@ -902,23 +621,13 @@ export class JobService {
     }
     if (job.endpointId !== endpointId) {
       // Not this endpoint's job after all (a worker token is valid for one endpoint): put it back.
-      await this.unassign([job]);
+      await this.dispatch.unassign([job]);
       return undefined;
     }
-    this.lostBy.delete(jobId);
-    this.queues.get(endpointId)?.remove(jobId);
-    this.refill(endpointId);
+    this.dispatch.withdraw(endpointId, jobId);
+    this.dispatch.refill(endpointId);
     this.counters.move(endpointId, "IN_QUEUE", "IN_PROGRESS", job.lowPriority);
-    const running: RunningJob = {
-      id: jobId,
-      endpointId,
-      workerId,
-      startedAt: now,
-      leaseUntil: now + this.options.jobLeaseMs,
-      timeoutAt: now + job.executionTimeoutMs,
-      job,
-    };
-    this.running.set(jobId, running);
+    const running = this.running.begin(job, workerId, now);
     this.logger.info({ jobId, workerId }, "accepted the late result of a re-queued job from the worker that ran it");
     return running;
   }
@@ -954,21 +663,17 @@ export class JobService {
       return undefined;
     }
     const ended = { ...job, ...full } as JobRecord;
-    this.lostBy.delete(job.id);
+    this.running.forgetLost(job.id);
     this.counters.move(job.endpointId, job.status, to, job.lowPriority);
     if (job.status === "IN_QUEUE") {
-      this.queues.get(job.endpointId)?.remove(job.id);
-      this.refill(job.endpointId);
+      this.dispatch.withdraw(job.endpointId, job.id);
+      this.dispatch.refill(job.endpointId);
     }
-    const running = this.running.get(job.id);
-    if (running) {
-      this.running.delete(job.id);
-      if (event === "cancel" || event === "timeout" || event === "expire") {
-        this.hooks.stopJob(running.workerId, job.id);
-      }
+    const running = this.running.remove(job.id);
+    if (running && (event === "cancel" || event === "timeout" || event === "expire")) {
+      this.hooks.stopJob(running.workerId, job.id);
     }
-    this.wake(this.endWaiters, job.id);
-    this.wake(this.streamWaiters, job.id);
+    this.waiters.ended(job.id);
     this.hooks.jobEnded(ended);
     return ended;
   }
@@ -977,13 +682,11 @@ export class JobService {
   private async lose(running: RunningJob, reason: string): Promise<void> {
     // Taken out first so that a concurrent release does not lose it twice; put back if the store fails,
     // so that the sweeper tries again rather than leaving the job IN_PROGRESS with no lease.
-    this.running.delete(running.id);
+    this.running.remove(running.id);
     try {
       await this.loseNow(running, reason);
     } catch (error) {
-      if (!this.running.has(running.id)) {
-        this.running.set(running.id, running);
-      }
+      this.running.restore(running);
       throw error;
     }
   }
@@ -994,7 +697,7 @@ export class JobService {
       return;
     }
     if (job.retries >= this.options.jobMaxRetries) {
-      this.running.set(running.id, running);
+      this.running.restore(running);
       await this.end(job, "fail", {
         completedAt: this.clock.now(),
         error: `${reason}; gave up after ${job.retries + 1} attempts`,
@@ -1015,8 +718,8 @@ export class JobService {
         this.counters.retriedOnce(job.endpointId);
       }
       this.logger.warn({ jobId: job.id, workerId: running.workerId, retries: job.retries + 1 }, reason);
-      this.lostBy.set(job.id, running.workerId);
-      this.enqueue({ ...job, ...update } as JobRecord);
+      this.running.markLost(job.id, running.workerId);
+      this.dispatch.enqueue({ ...job, ...update } as JobRecord);
     }
   }
 
@@ -1031,80 +734,6 @@ export class JobService {
         ? "while it was queued (no worker took it in time)"
         : `while it ran on worker ${job.workerId ?? "unknown"}`;
     await this.end(job, "expire", { completedAt: now, error: `ttl of ${ttlMs} ms expired ${where}` });
-  }
-
-  /**
-   * Runs `work` with `listen`, which starts waiting for a wake-up of job `jobId` at once. Waiting starts
-   * before `work` reads the job: with a store whose reads take a round trip (PostgreSQL), the job could
-   * otherwise end between the read and the wait, and its wake-up be lost (the caller would hold until its
-   * timeout). The wait ends with `work` or with `signal`.
-   */
-  private async listening<T>(
-    jobId: string,
-    signal: AbortSignal,
-    work: (
-      listen: (
-        waiters: Map<string, Set<() => void>>,
-        waitMs: number,
-        alsoOn?: Map<string, Set<() => void>>,
-      ) => Promise<void>,
-    ) => Promise<T>,
-  ): Promise<T> {
-    const done = new AbortController();
-    const abort = () => done.abort();
-    signal.addEventListener("abort", abort, { once: true });
-    try {
-      return await work((waiters, waitMs, alsoOn) => this.waitOn(waiters, jobId, waitMs, done.signal, alsoOn));
-    } finally {
-      done.abort();
-      signal.removeEventListener("abort", abort);
-    }
-  }
-
-  private waitOn(
-    waiters: Map<string, Set<() => void>>,
-    jobId: string,
-    waitMs: number,
-    signal: AbortSignal,
-    alsoOn?: Map<string, Set<() => void>>,
-  ): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const sets = [waiters, alsoOn]
-        .filter((m): m is Map<string, Set<() => void>> => m !== undefined)
-        .map((map) => {
-          let set = map.get(jobId);
-          if (!set) {
-            set = new Set();
-            map.set(jobId, set);
-          }
-          return { map, set };
-        });
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        for (const { map, set } of sets) {
-          set.delete(done);
-          if (set.size === 0) {
-            map.delete(jobId);
-          }
-        }
-        resolve();
-      };
-      const timer = setTimeout(done, waitMs);
-      signal.addEventListener("abort", done, { once: true });
-      for (const { set } of sets) {
-        set.add(done);
-      }
-    });
-  }
-
-  private wake(waiters: Map<string, Set<() => void>>, jobId: string): void {
-    const set = waiters.get(jobId);
-    if (set) {
-      for (const wake of [...set]) {
-        wake();
-      }
-    }
   }
 }
 
