@@ -34,6 +34,8 @@ export async function freePort(): Promise<number> {
 }
 
 const children = new Set<ChildProcess>();
+/** The echo workers started by {@link startEchoWorkers} and still running. */
+const echoWorkers = new Set<ChildProcess>();
 
 /** Starts `runfleet serve` on a fresh data directory with extra flags. */
 export async function startControlPlane(
@@ -206,6 +208,8 @@ export async function startEchoWorkers(
       detached: true,
     });
     children.add(child);
+    echoWorkers.add(child);
+    child.once("exit", () => echoWorkers.delete(child));
   }
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -231,6 +235,7 @@ export function killAll(): void {
     }
   }
   children.clear();
+  echoWorkers.clear();
 }
 
 /** Runs `task` `count` times with at most `concurrency` at once. */
@@ -287,4 +292,62 @@ export function cpuMsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The fields of /proc/<pid>/stat after the command name, or undefined when the process is gone. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time of a process and all its descendants, in ms: its own, that of the children it has reaped
+ * (PostgreSQL's backends come and go), and that of the descendants still alive. Linux, 100 ticks a second.
+ */
+export function treeCpuMs(pid: number): number {
+  const fields = statFields(pid);
+  if (!fields) {
+    return 0;
+  }
+  const own = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+  return own + childPidsOf(pid).reduce((sum, child) => sum + treeCpuMs(child), 0);
+}
+
+/** Where the CPU of a benchmark phase went, in ms, by the part of the system that spent it. */
+export interface CpuParts {
+  /** The control-plane processes. */
+  controlPlane: number;
+  /** The database server (PostgreSQL's postmaster and its backends); 0 for SQLite, which runs inside. */
+  database: number;
+  /** The echo workers. */
+  workers: number;
+  /** The benchmark's own process: the load generator. */
+  client: number;
+}
+
+/** A reading of {@link CpuParts} so far; subtract two to get a phase's share. */
+export function readCpuParts(controlPlanePids: readonly number[], databasePid?: number): CpuParts {
+  const client = process.cpuUsage();
+  return {
+    controlPlane: controlPlanePids.reduce((sum, pid) => sum + treeCpuMs(pid), 0),
+    database: databasePid === undefined ? 0 : treeCpuMs(databasePid),
+    workers: [...echoWorkers].reduce((sum, child) => sum + (child.pid === undefined ? 0 : treeCpuMs(child.pid)), 0),
+    client: (client.user + client.system) / 1000,
+  };
+}
+
+/** The CPU of each part between two readings, per unit of work (e.g. per job). */
+export function cpuPartsPer(before: CpuParts, after: CpuParts, units: number): CpuParts & { total: number } {
+  const part = (key: keyof CpuParts) => (after[key] - before[key]) / units;
+  const parts = {
+    controlPlane: part("controlPlane"),
+    database: part("database"),
+    workers: part("workers"),
+    client: part("client"),
+  };
+  return { ...parts, total: parts.controlPlane + parts.database + parts.workers + parts.client };
 }

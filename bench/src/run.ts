@@ -58,9 +58,11 @@ import { ENDPOINT_DEFAULTS, generateTrace, simulate } from "@runfleet/control-pl
 import pg from "pg";
 import {
   type BenchControlPlane,
+  type CpuParts,
   childPidsOf,
   commandEndpoint,
   cpuMsOf,
+  cpuPartsPer,
   ECHO,
   ECHO_IMAGE,
   type EchoTemplate,
@@ -72,6 +74,7 @@ import {
   percentile,
   pool,
   ROOT,
+  readCpuParts,
   rssOf,
   sleep,
   startControlPlane,
@@ -152,6 +155,45 @@ async function waitCompleted(
   }
 }
 
+/**
+ * Writes where the CPU of a throughput run went per job (control plane, database server, workers, load
+ * generator), and the rate this host's cores allow at that cost whatever the design: the jobs/s of a run
+ * that kept every core busy is that ceiling.
+ */
+function noteCpuPerJob(label: string, before: CpuParts, after: CpuParts, jobs: number): void {
+  const per = cpuPartsPer(before, after, jobs);
+  const cores = cpus().length;
+  const ms = (value: number) => `${value.toFixed(3)} ms`;
+  notes.push(
+    `${label}, CPU per job: control plane ${ms(per.controlPlane)}, ` +
+      `${per.database > 0 ? `PostgreSQL server ${ms(per.database)}, ` : ""}workers ${ms(per.workers)}, ` +
+      `load generator ${ms(per.client)}; in all ${ms(per.total)}, so ${cores} cores allow at most ` +
+      `${Math.round((cores * 1000) / per.total).toLocaleString("en-US")} jobs/s at this cost.`,
+  );
+}
+
+/** The PostgreSQL server's postmaster, whose process tree holds every backend (for its CPU time). */
+async function postmasterPid(url: string): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
+    );
+    const checkpointer = result.rows[0]?.pid;
+    if (checkpointer === undefined) {
+      return undefined;
+    }
+    const stat = readFileSync(`/proc/${checkpointer}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    // Another host's server, or /proc unreadable: the split is then left out.
+    return undefined;
+  } finally {
+    await client.end();
+  }
+}
+
 async function throughput(): Promise<void> {
   const cp = await startControlPlane();
   try {
@@ -162,6 +204,7 @@ async function throughput(): Promise<void> {
     const total = n(30_000);
     // CPU time is steadier than jobs/s on a shared host: it does not count the time spent waiting for a core.
     const cpuBefore = cpuMsOf(cp.pid);
+    const partsBefore = readCpuParts([cp.pid]);
     const started = Date.now();
     await pool(total, 64, async () => {
       await cp.call("POST", `/v2/${endpointId}/run`, { input: {} });
@@ -169,6 +212,7 @@ async function throughput(): Promise<void> {
     const submitted = Date.now();
     const done = await waitCompleted(cp, endpointId, total, 600_000);
     const cpuPerJob = (cpuMsOf(cp.pid) - cpuBefore) / total;
+    noteCpuPerJob("SQLite throughput", partsBefore, readCpuParts([cp.pid]), total);
     const rate = total / ((done - started) / 1000);
     report(
       `end-to-end throughput (${total} jobs, ${workers} workers × ${concurrency}, no-op handler)`,
@@ -210,12 +254,15 @@ async function postgres(): Promise<void> {
     const concurrency = 64;
     await startEchoWorkers(cp, endpointId, workers, concurrency);
     const total = n(10_000);
+    const database = await postmasterPid(url);
+    const partsBefore = readCpuParts([cp.pid], database);
     const started = Date.now();
     await pool(total, 64, async () => {
       await cp.call("POST", `/v2/${endpointId}/run`, { input: {} });
     });
     const submitted = Date.now();
     const done = await waitCompleted(cp, endpointId, total, 600_000);
+    noteCpuPerJob("PostgreSQL throughput, one replica", partsBefore, readCpuParts([cp.pid], database), total);
     notes.push(
       `PostgreSQL throughput: submitting took ${((submitted - started) / 1000).toFixed(1)} s, draining finished ${((done - submitted) / 1000).toFixed(1)} s later.`,
     );
@@ -248,12 +295,19 @@ async function postgres(): Promise<void> {
       const splitEndpoint = await echoEndpoint(cp, { workersMax: 0 });
       await startEchoWorkers(cp, splitEndpoint, workers, concurrency);
       let turn = 0;
+      const splitBefore = readCpuParts([cp.pid, follower.pid], database);
       const splitStarted = Date.now();
       await pool(total, 64, async () => {
         turn += 1;
         await (turn % 2 === 0 ? follower : cp).call("POST", `/v2/${splitEndpoint}/run`, { input: {} });
       });
       const splitDone = await waitCompleted(cp, splitEndpoint, total, 600_000);
+      noteCpuPerJob(
+        "PostgreSQL throughput, two replicas",
+        splitBefore,
+        readCpuParts([cp.pid, follower.pid], database),
+        total,
+      );
       report(
         `PostgreSQL, two replicas (leader and a relaying follower, clients split evenly): end-to-end throughput (${total} jobs)`,
         total / ((splitDone - splitStarted) / 1000),

@@ -191,6 +191,36 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       expect((await store.getJob("j1"))?.output).toBeUndefined();
     });
 
+    it("applies updates made together each from its own expected status, in the order they were made", async () => {
+      for (const id of ["u1", "u2", "u3", "u4"]) {
+        await store.insertJob(job(id, "ep_a"));
+      }
+      await store.takeJobs(["u3"], "wk_1", 500);
+      // One turn: results of several jobs (one of them not queued any more), and two changes of one job.
+      const outcomes = await Promise.all([
+        store.updateJob("u1", ["IN_QUEUE"], { status: "CANCELLED", completedAt: 700, error: "one", output: { n: 1 } }),
+        store.updateJob("u2", ["IN_QUEUE"], { status: "CANCELLED", completedAt: 701, error: "two", output: null }),
+        store.updateJob("u3", ["IN_QUEUE"], { status: "CANCELLED", completedAt: 702, error: "three", output: null }),
+        store.updateJob("u4", ["IN_QUEUE"], { status: "IN_PROGRESS", workerId: "wk_2", startedAt: 703 }),
+        store.updateJob("u4", ["IN_PROGRESS"], { status: "COMPLETED", completedAt: 704 }),
+      ]);
+      expect(outcomes).toEqual([true, true, false, true, true]);
+      expect(await store.getJob("u1")).toMatchObject({
+        status: "CANCELLED",
+        completedAt: 700,
+        error: "one",
+        output: { n: 1 },
+      });
+      expect(await store.getJob("u2")).toMatchObject({ status: "CANCELLED", error: "two", output: null });
+      expect(await store.getJob("u3")).toMatchObject({ status: "IN_PROGRESS", workerId: "wk_1", error: undefined });
+      expect(await store.getJob("u4")).toMatchObject({
+        status: "COMPLETED",
+        workerId: "wk_2",
+        startedAt: 703,
+        completedAt: 704,
+      });
+    });
+
     it("reads an endpoint's queue in dispatch order from a place, counts its lanes and the jobs ahead of a job", async () => {
       // Normal lane first, then low priority; queue order within a lane; other endpoints and other
       // statuses left out.

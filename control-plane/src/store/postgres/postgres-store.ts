@@ -42,8 +42,8 @@ import {
   StoreConflictError,
   StoreFullError,
 } from "../store.js";
-import { InsertBatcher } from "./insert-batcher.js";
 import { migratePostgres } from "./migrations.js";
+import { WriteBatcher } from "./write-batcher.js";
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -92,6 +92,31 @@ const DISK_FULL = "53100";
  * transaction and is committed when its promise resolves. Compare-and-set updates and the take of queued
  * jobs are single statements guarded by the job's status, so that two replicas can never both move a job.
  */
+/** Most job updates written by one statement. */
+const JOB_UPDATE_BATCH = 500;
+
+/** The SQL type of each updatable job column, for the arrays of a batched update. */
+const JOB_COLUMN_TYPES: Record<string, "text" | "bigint" | "integer"> = {
+  status: "text",
+  queue_order: "bigint",
+  started_at: "bigint",
+  completed_at: "bigint",
+  worker_id: "text",
+  retries: "integer",
+  output: "text",
+  error: "text",
+  retain_until: "bigint",
+  expires_at: "bigint",
+};
+
+/** One job update waiting for its batch: the job, the statuses it may change from, and the new values. */
+interface JobUpdateWrite {
+  id: string;
+  from: readonly JobStatusValue[];
+  columns: string[];
+  values: (string | number | null)[];
+}
+
 /** PostgreSQL's numbered placeholder. */
 const PG_PARAM = (n: number): string => `$${n}`;
 
@@ -104,8 +129,13 @@ export class PostgresStore implements Store {
   private readonly clientConfig: pg.ClientConfig;
   private ready: Promise<void> | undefined;
   private closed = false;
+  /**
+   * Job updates of one turn with the same columns and the same expected statuses (say, the results that
+   * workers reported together) are written by one statement, by shape.
+   */
+  private readonly jobUpdates = new Map<string, WriteBatcher<JobUpdateWrite, boolean>>();
   /** New jobs of one turn are inserted by one statement (21 parameters a row, under the 65,535 limit). */
-  private readonly jobInserts = new InsertBatcher<JobRecord, JobRecord>(
+  private readonly jobInserts = new WriteBatcher<JobRecord, JobRecord>(
     (jobs) => this.insertJobs(jobs),
     (job) => this.insertOneJob(job),
     1000,
@@ -394,12 +424,54 @@ export class PostgresStore implements Store {
         ((await this.query("SELECT 1 FROM jobs WHERE id = $1 AND status = ANY($2)", [id, from])).rowCount ?? 0) > 0
       );
     }
+    const shape = `${columns.join(",")}|${from.join(",")}`;
+    let batcher = this.jobUpdates.get(shape);
+    if (!batcher) {
+      batcher = new WriteBatcher(
+        (writes) => this.updateJobs(writes),
+        (write) => this.updateOneJob(write),
+        JOB_UPDATE_BATCH,
+      );
+      this.jobUpdates.set(shape, batcher);
+    }
+    return batcher.submit({ id, from, columns, values });
+  }
+
+  private async updateOneJob({ id, from, columns, values }: JobUpdateWrite): Promise<boolean> {
     const sets = columns.map((column, i) => `${column} = $${i + 1}`).join(", ");
     const result = await this.query(
       `UPDATE jobs SET ${sets} WHERE id = $${columns.length + 1} AND status = ANY($${columns.length + 2})`,
       [...values, id, from],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Updates jobs that share one shape with one statement: each column's values travel as one array,
+   * unnested beside the ids. Each job still changes only from the expected statuses.
+   */
+  private async updateJobs(writes: readonly JobUpdateWrite[]): Promise<boolean[]> {
+    const ids = writes.map((write) => write.id);
+    if (new Set(ids).size !== ids.length) {
+      // Two updates of one job: the batcher writes them one by one, in the order they were made.
+      throw new Error("a batch of job updates names a job twice");
+    }
+    const { columns, from } = writes[0] as JobUpdateWrite;
+    const params: unknown[] = [ids];
+    const arrays = columns.map((column, c) => {
+      params.push(writes.map((write) => write.values[c]));
+      return `$${params.length}::${JOB_COLUMN_TYPES[column]}[]`;
+    });
+    params.push(from);
+    const rows = await this.all(
+      `UPDATE jobs AS j SET ${columns.map((column) => `${column} = v.${column}`).join(", ")}
+       FROM unnest($1::text[], ${arrays.join(", ")}) AS v(id, ${columns.join(", ")})
+       WHERE j.id = v.id AND j.status = ANY($${params.length}::text[])
+       RETURNING j.id`,
+      params,
+    );
+    const updated = new Set(rows.map((row) => (row as { id: string }).id));
+    return ids.map((id) => updated.has(id));
   }
 
   async takeJobs(ids: readonly string[], workerId: string, at: EpochMs): Promise<JobRecord[]> {

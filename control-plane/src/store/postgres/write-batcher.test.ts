@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { InsertBatcher } from "./insert-batcher.js";
+import { WriteBatcher } from "./write-batcher.js";
 
 /** A batcher over numbers whose writes are recorded; `bad` numbers fail when written alone. */
 function recorder(bad: readonly number[] = [], maxBatch = 100) {
   const calls: { kind: "all" | "one"; items: number[] }[] = [];
-  const batcher = new InsertBatcher<number, string>(
+  const batcher = new WriteBatcher<number, string>(
     async (items) => {
       calls.push({ kind: "all", items: [...items] });
       if (items.some((item) => bad.includes(item))) {
@@ -24,7 +24,7 @@ function recorder(bad: readonly number[] = [], maxBatch = 100) {
   return { calls, batcher };
 }
 
-describe("InsertBatcher", () => {
+describe("WriteBatcher", () => {
   it("writes the items of one turn with one call, each caller getting its own result", async () => {
     const { calls, batcher } = recorder();
     expect(await Promise.all([1, 2, 3].map((n) => batcher.submit(n)))).toEqual(["#1", "#2", "#3"]);

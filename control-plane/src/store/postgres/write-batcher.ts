@@ -3,7 +3,7 @@
  * one call (one statement, one commit, one round trip), and each caller's promise settles with its own
  * result. Under load this turns hundreds of small commits into a few; alone, an item waits one turn.
  */
-export class InsertBatcher<Item, Result> {
+export class WriteBatcher<Item, Result> {
   private pending: { item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }[] = [];
   private scheduled = false;
 
