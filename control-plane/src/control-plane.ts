@@ -88,6 +88,13 @@ export interface ControlPlane {
    * Returns its id, or undefined when nothing was created.
    */
   seedQuickstart(): Promise<string | undefined>;
+  /**
+   * The first step of a graceful stop, taken as the server stops accepting connections: answers every
+   * held long poll now (job-takes with no jobs, `runsync` and waits on a job with the job as it is, so the
+   * client polls its status later) rather than letting the connection be cut under it. A request relayed
+   * by a follower then gets an answer instead of `502 leader_failed`.
+   */
+  answerHeldRequests(): void;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -537,11 +544,27 @@ export async function createControlPlane(
           prometheus.set("runfleet_workers", "Workers by status", { endpoint: endpointId, status }, count);
         }
       }
+      const memory = process.memoryUsage();
+      prometheus.set("runfleet_process_resident_memory_bytes", "Resident memory of the control plane", {}, memory.rss);
+      // The heap figures tell live data and garbage not yet collected (V8 lets the heap grow under load and
+      // gives it back lazily) from the rest of the resident memory (code, SQLite's cache, buffers).
       prometheus.set(
-        "runfleet_process_resident_memory_bytes",
-        "Resident memory of the control plane",
-        {},
-        process.memoryUsage.rss(),
+        "runfleet_process_heap_bytes",
+        "The JavaScript heap of the control plane",
+        { kind: "used" },
+        memory.heapUsed,
+      );
+      prometheus.set(
+        "runfleet_process_heap_bytes",
+        "The JavaScript heap of the control plane",
+        { kind: "total" },
+        memory.heapTotal,
+      );
+      prometheus.set(
+        "runfleet_process_heap_bytes",
+        "The JavaScript heap of the control plane",
+        { kind: "external" },
+        memory.external,
       );
       prometheus.set("runfleet_gpus_total", "GPUs in the inventory", {}, gpus.devices.length);
     });
@@ -675,6 +698,10 @@ export async function createControlPlane(
           idleTimeout: 30,
         });
         return endpoint.id;
+      },
+      answerHeldRequests: () => {
+        shuttingDown = true;
+        jobs.stop();
       },
       close: async () => {
         shuttingDown = true;

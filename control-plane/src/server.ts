@@ -75,7 +75,8 @@ export async function startServer(
     new Promise<void>((resolve) => {
       httpServer.close(() => resolve());
       httpServer.closeIdleConnections();
-      // Held long polls would keep close() waiting; they are answered by the control plane's close.
+      // Held long polls are answered at once (answerHeldRequests); what still runs after 2 s (a log follow,
+      // a stream the client keeps open) is cut.
       setTimeout(() => httpServer.closeAllConnections(), 2_000).unref();
     });
 
@@ -170,7 +171,10 @@ export async function startServer(
       stopping ??= (async () => {
         await sshGateway?.close();
         leader.handleUpgrade.close();
-        await closeHttp();
+        const httpClosed = closeHttp();
+        // Answered rather than cut when the connections are closed below.
+        leader.answerHeldRequests();
+        await httpClosed;
         await follower?.close();
         await leader.close();
         await directory?.close();
