@@ -61,7 +61,7 @@ COPY app /app
 WORKDIR /app
 ENV NODE_ENV=production RUNFLEET_DATA_DIR=/var/lib/runfleet
 LABEL org.runfleet.source-hash="$hash"
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--disable-warning=ExperimentalWarning", "/app/control-plane/dist/bin/runfleet.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "--disable-warning=ExperimentalWarning", "/app/control-plane/dist/bin/runfleet.js"]
 CMD ["serve"]
 EOF
   docker build --quiet --force-rm --tag "$IMAGE" "$context" >/dev/null

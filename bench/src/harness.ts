@@ -53,7 +53,9 @@ export async function startControlPlane(
   const child = spawn(
     process.execPath,
     [
+      // The flags of `runfleet` itself (control-plane/src/bin/runfleet.ts).
       "--max-semi-space-size=4",
+      "--heap-growing-percent=50",
       "--disable-warning=ExperimentalWarning",
       // Extra Node flags for the control plane only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
       ...(process.env.BENCH_CP_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),

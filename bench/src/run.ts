@@ -420,6 +420,14 @@ async function latency(): Promise<void> {
  * plane's RSS at each size (the target holds at both: the queue lives in the store, a bounded window of it
  * in memory). `prefix` names the store in the figures. Returns when the backlog is queued.
  */
+/** The control plane's JavaScript heap as its /metrics gives it, in MB: used (live and garbage) and total. */
+async function heapOf(cp: BenchControlPlane): Promise<{ used: number; total: number }> {
+  const text = await (await fetch(`${cp.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
+  const mb = (kind: string) =>
+    Number(new RegExp(`^runfleet_process_heap_bytes\\{kind="${kind}"\\} (\\S+)$`, "m").exec(text)?.[1]) / 1024 / 1024;
+  return { used: mb("used"), total: mb("total") };
+}
+
 async function queuedMemory(
   cp: BenchControlPlane,
   endpointId: string,
@@ -436,6 +444,7 @@ async function queuedMemory(
     op: "<",
     value: 300,
   });
+  const heapAtFirst = await heapOf(cp);
   await pool(backlog - queued, 64, async (i) => {
     await cp.call("POST", `/v2/${endpointId}/run`, { input: { i } });
   });
@@ -446,8 +455,11 @@ async function queuedMemory(
     op: "<",
     value: 300,
   });
+  const heap = await heapOf(cp);
   notes.push(
-    `${prefix}backlog: ${backlog} jobs queued in ${((filled - t0) / 1000).toFixed(0)} s (${health.jobs.inQueue} in queue by /health).`,
+    `${prefix}backlog: ${backlog} jobs queued in ${((filled - t0) / 1000).toFixed(0)} s (${health.jobs.inQueue} in queue by /health). ` +
+      `JavaScript heap used / held (live objects and garbage not yet collected): ${heapAtFirst.used.toFixed(0)} / ${heapAtFirst.total.toFixed(0)} MB ` +
+      `at ${queued} queued, ${heap.used.toFixed(0)} / ${heap.total.toFixed(0)} MB at ${backlog}.`,
   );
   return filled;
 }
