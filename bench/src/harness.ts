@@ -277,13 +277,9 @@ export function childPidsOf(pid: number): number[] {
     if (!/^\d+$/.test(entry)) {
       continue;
     }
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) {
-        children.push(Number(entry));
-      }
-    } catch {
-      // Gone meanwhile.
+    // Undefined when it ended meanwhile.
+    if (Number(statFields(Number(entry))?.[1]) === pid) {
+      children.push(Number(entry));
     }
   }
   return children;
@@ -291,8 +287,10 @@ export function childPidsOf(pid: number): number[] {
 
 /** CPU time a process has used so far (user + system), in ms, from /proc (Linux; 100 ticks per second). */
 export function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = statFields(pid);
+  if (!fields) {
+    throw new Error(`process ${pid} is gone`);
+  }
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
