@@ -457,7 +457,7 @@ async function queuedMemory(
   });
   const heap = await heapOf(cp);
   notes.push(
-    `${prefix}backlog: ${backlog} jobs queued in ${((filled - t0) / 1000).toFixed(0)} s (${health.jobs.inQueue} in queue by /health). ` +
+    `Backlog on ${prefix === "" ? "SQLite" : "PostgreSQL"}: ${backlog} jobs queued in ${((filled - t0) / 1000).toFixed(0)} s (${health.jobs.inQueue} in queue by /health). ` +
       `JavaScript heap used / held (live objects and garbage not yet collected): ${heapAtFirst.used.toFixed(0)} / ${heapAtFirst.total.toFixed(0)} MB ` +
       `at ${queued} queued, ${heap.used.toFixed(0)} / ${heap.total.toFixed(0)} MB at ${backlog}.`,
   );
