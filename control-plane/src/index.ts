@@ -108,4 +108,4 @@ export type {
   WorkerRecord,
 } from "./store/records.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
-export { type Store, StoreConflictError } from "./store/store.js";
+export { type StatusTransition, type Store, StoreConflictError } from "./store/store.js";

@@ -133,7 +133,10 @@ describe.runIf(run)("postgres store against a real server", () => {
     // Twenty takers on two replicas race for the same ids, in overlapping slices.
     const takes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        (i % 2 === 0 ? a : b).takeJobs(ids.slice((i * 10) % 200, ((i * 10) % 200) + 40), `wk_${i}`, 5),
+        (i % 2 === 0 ? a : b).takeJobs(ids.slice((i * 10) % 200, ((i * 10) % 200) + 40), `wk_${i}`, 5, {
+          from: ["IN_QUEUE"],
+          to: "IN_PROGRESS",
+        }),
       ),
     );
     const taken = takes.flat().map((job) => job.id);

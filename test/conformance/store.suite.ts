@@ -3,6 +3,7 @@ import type {
   EndpointRecord,
   JobRecord,
   SshKeyRecord,
+  StatusTransition,
   Store,
   TemplateRecord,
 } from "@runfleet/control-plane";
@@ -49,6 +50,9 @@ const endpoint = (id: string, templateId: string): EndpointRecord => ({
   createdAt: 2,
   updatedAt: 2,
 });
+
+/** The job state machine's `take`, as the job service passes it. */
+const TAKE: StatusTransition = { from: ["IN_QUEUE"], to: "IN_PROGRESS" };
 
 const job = (id: string, endpointId: string, extra: Partial<JobRecord> = {}): JobRecord => ({
   id,
@@ -179,7 +183,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       expect(second.queueOrder).toBeGreaterThan(first.queueOrder);
       expect(await store.maxQueueOrder()).toBe(second.queueOrder);
       expect((await store.listJobsByStatus("IN_QUEUE")).map((j) => j.id)).toEqual(["j1", "j2"]);
-      const taken = await store.takeJobs(["j1", "j1", "j_missing"], "wk_1", 500);
+      const taken = await store.takeJobs(["j1", "j1", "j_missing"], "wk_1", 500, TAKE);
       expect(taken.map((j) => [j.id, j.status, j.workerId, j.startedAt])).toEqual([["j1", "IN_PROGRESS", "wk_1", 500]]);
       expect(await store.updateJob("j1", ["IN_QUEUE"], { status: "CANCELLED" })).toBe(false);
       expect(
@@ -195,7 +199,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       for (const id of ["u1", "u2", "u3", "u4"]) {
         await store.insertJob(job(id, "ep_a"));
       }
-      await store.takeJobs(["u3"], "wk_1", 500);
+      await store.takeJobs(["u3"], "wk_1", 500, TAKE);
       // One turn: results of several jobs (one of them not queued any more), and two changes of one job.
       const outcomes = await Promise.all([
         store.updateJob("u1", ["IN_QUEUE"], { status: "CANCELLED", completedAt: 700, error: "one", output: { n: 1 } }),
@@ -232,7 +236,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       const n3 = await store.insertJob(job("n3", "ep_a"));
       // A re-queued job keeps its earlier queue order: it comes first in its lane.
       const requeued = await store.insertJob(job("requeued", "ep_a", { queueOrder: 1 }));
-      await store.takeJobs(["n2"], "wk_1", 10);
+      await store.takeJobs(["n2"], "wk_1", 10, TAKE);
       const ids = async (after: Parameters<Store["listQueuedJobs"]>[1]) =>
         (await store.listQueuedJobs("ep_a", after)).map((j) => j.id);
       expect(await ids({ limit: 10 })).toEqual(["requeued", "n1", "n3", "low1", "low2"]);
@@ -460,7 +464,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       await store.insertJob(job("j2", "ep_a", { createdAt: 200, lowPriority: true }));
       await store.insertJob(job("j1", "ep_a", { createdAt: 100 }));
       await store.insertJob(job("j3", "ep_a", { createdAt: 300 }));
-      await store.takeJobs(["j1"], "wk_1", 150);
+      await store.takeJobs(["j1"], "wk_1", 150, TAKE);
       expect(await store.listJobHistory("ep_a", 100, 300)).toEqual([
         { createdAt: 100, startedAt: 150, completedAt: null, lowPriority: false },
         { createdAt: 200, startedAt: null, completedAt: null, lowPriority: true },

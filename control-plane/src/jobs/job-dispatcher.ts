@@ -5,6 +5,7 @@ import type { JobRecord } from "../store/records.js";
 import type { Store } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import type { JobCounters } from "./job-counters.js";
+import { JOB_TRANSITIONS } from "./job-transitions.js";
 import type { RunningJobs } from "./running-jobs.js";
 import type { TakeWaiters } from "./take-waiters.js";
 
@@ -131,15 +132,12 @@ export class JobDispatcher {
   async unassign(jobs: readonly JobRecord[]): Promise<void> {
     for (const job of jobs) {
       // Until the store says it is queued again, it stays a running job whose lease will expire.
-      const requeued = await this.parts.store.updateJob(job.id, ["IN_PROGRESS"], {
-        status: "IN_QUEUE",
-        startedAt: null,
-        workerId: null,
-      });
+      const { from, to } = JOB_TRANSITIONS.unassign;
+      const requeued = await this.parts.store.updateJob(job.id, from, { status: to, startedAt: null, workerId: null });
       this.parts.running.remove(job.id);
       if (requeued) {
-        this.parts.counters.move(job.endpointId, "IN_PROGRESS", "IN_QUEUE", job.lowPriority);
-        this.enqueue({ ...job, status: "IN_QUEUE", startedAt: null, workerId: null });
+        this.parts.counters.move(job.endpointId, job.status, to, job.lowPriority);
+        this.enqueue({ ...job, status: to, startedAt: null, workerId: null });
       }
     }
   }
@@ -209,6 +207,7 @@ export class JobDispatcher {
         entries.map((entry) => entry.id),
         workerId,
         now,
+        JOB_TRANSITIONS.take,
       );
     } catch (error) {
       const window = this.windowOf(endpointId);
@@ -218,7 +217,8 @@ export class JobDispatcher {
       throw error;
     }
     for (const job of taken) {
-      this.parts.counters.move(endpointId, "IN_QUEUE", "IN_PROGRESS", job.lowPriority);
+      // A take moves queued jobs only; `job` is as the take left it.
+      this.parts.counters.move(endpointId, "IN_QUEUE", job.status, job.lowPriority);
       this.parts.running.begin(job, workerId, now);
     }
     return taken;

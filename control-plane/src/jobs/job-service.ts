@@ -335,8 +335,9 @@ export class JobService {
    */
   async purge(endpointId: string): Promise<number> {
     const now = this.clock.now();
+    const { from, to } = JOB_TRANSITIONS.purge;
     const update = {
-      status: "CANCELLED" as const,
+      status: to,
       completedAt: now,
       error: "removed by purge-queue",
       retainUntil: now + this.options.resultRetentionMs,
@@ -349,7 +350,7 @@ export class JobService {
         limit: PURGE_BATCH,
       });
       // Issued together, so that they share group commits.
-      const outcomes = await Promise.allSettled(page.map((job) => this.store.updateJob(job.id, ["IN_QUEUE"], update)));
+      const outcomes = await Promise.allSettled(page.map((job) => this.store.updateJob(job.id, from, update)));
       let failure: unknown;
       outcomes.forEach((outcome, i) => {
         const job = page[i] as (typeof page)[number];
@@ -358,7 +359,8 @@ export class JobService {
         } else if (outcome.value) {
           this.dispatch.withdraw(endpointId, job.id);
           removed++;
-          this.counters.move(endpointId, "IN_QUEUE", "CANCELLED", job.lowPriority);
+          // Listed from the queue, so queued until the update moved it.
+          this.counters.move(endpointId, "IN_QUEUE", to, job.lowPriority);
           this.waiters.dequeued(job.id);
         }
       });
@@ -615,7 +617,7 @@ export class JobService {
       return undefined;
     }
     const now = this.clock.now();
-    const [job] = await this.store.takeJobs([jobId], workerId, now);
+    const [job] = await this.store.takeJobs([jobId], workerId, now, JOB_TRANSITIONS.take);
     if (!job) {
       return undefined;
     }

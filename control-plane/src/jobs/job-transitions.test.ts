@@ -23,6 +23,11 @@ const cases: [JobStatusValue, JobEvent, JobStatusValue | undefined][] = [
   ["CANCELLED", "retry", undefined],
   ["COMPLETED", "cancel", undefined],
   ["CANCELLED", "complete", undefined],
+  ["IN_PROGRESS", "unassign", "IN_QUEUE"],
+  ["IN_QUEUE", "unassign", undefined],
+  ["COMPLETED", "unassign", undefined],
+  ["IN_QUEUE", "purge", "CANCELLED"],
+  ["IN_PROGRESS", "purge", undefined],
   ["TIMED_OUT", "complete", undefined],
 ];
 

@@ -4,12 +4,16 @@ import type { JobStatusValue } from "../store/records.js";
 export type JobEvent =
   /** A worker takes it. */
   | "take"
+  /** The worker that took it hung up before it got it: back to its place, not counted as a retry. */
+  | "unassign"
   /** Its worker finished it with a result. */
   | "complete"
   /** Its worker reported an error, or it was lost too often. */
   | "fail"
-  /** A client cancelled it (queued or running), or purged the queue. */
+  /** A client cancelled it (queued or running). */
   | "cancel"
+  /** A client purged the endpoint's queue, which removes queued jobs only. */
+  | "purge"
   /** It ran longer than its execution timeout. */
   | "timeout"
   /** Its `policy.ttl` ran out, queued or running: it ends without a result but stays readable until its retention ends. */
@@ -27,9 +31,11 @@ export type JobEvent =
  */
 export const JOB_TRANSITIONS: Record<JobEvent, { from: readonly JobStatusValue[]; to: JobStatusValue }> = {
   take: { from: ["IN_QUEUE"], to: "IN_PROGRESS" },
+  unassign: { from: ["IN_PROGRESS"], to: "IN_QUEUE" },
   complete: { from: ["IN_PROGRESS"], to: "COMPLETED" },
   fail: { from: ["IN_PROGRESS"], to: "FAILED" },
   cancel: { from: ["IN_QUEUE", "IN_PROGRESS"], to: "CANCELLED" },
+  purge: { from: ["IN_QUEUE"], to: "CANCELLED" },
   timeout: { from: ["IN_PROGRESS"], to: "TIMED_OUT" },
   expire: { from: ["IN_QUEUE", "IN_PROGRESS"], to: "TIMED_OUT" },
   lose: { from: ["IN_PROGRESS"], to: "IN_QUEUE" },

@@ -36,6 +36,12 @@ export type JobUpdate = Partial<
   >
 >;
 
+/** A change of status a store applies as a compare-and-set: from any of `from` to `to`. */
+export interface StatusTransition {
+  from: readonly JobStatusValue[];
+  to: JobStatusValue;
+}
+
 /** A queued job's place in its endpoint's dispatch order: the normal lane first, then `queueOrder`. */
 export type QueuedJobKey = Pick<JobRecord, "lowPriority" | "queueOrder">;
 
@@ -128,8 +134,12 @@ export interface Store {
    * concurrent transitions honest). Returns false if the job is absent or in another status.
    */
   updateJob(id: string, from: readonly JobStatusValue[], update: JobUpdate): Promise<boolean>;
-  /** Marks queued jobs taken by a worker in one transaction; returns those that were still queued. */
-  takeJobs(ids: readonly string[], workerId: string, at: EpochMs): Promise<JobRecord[]>;
+  /**
+   * Hands jobs to a worker in one statement or transaction: each job in one of `take.from` moves to
+   * `take.to` (the job state machine's `take`), with the worker and the time; returns those that moved,
+   * in the order of `ids`, each once.
+   */
+  takeJobs(ids: readonly string[], workerId: string, at: EpochMs, take: StatusTransition): Promise<JobRecord[]>;
   /** Deletes jobs and everything attached to them. */
   deleteJobs(ids: readonly string[]): Promise<void>;
   /** Jobs in a status (all endpoints), in dispatch order; used to rebuild in-memory indexes at start-up. */

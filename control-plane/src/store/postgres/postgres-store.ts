@@ -38,6 +38,7 @@ import {
   type JobUpdate,
   type QueuedJob,
   type QueuedJobKey,
+  type StatusTransition,
   type Store,
   StoreConflictError,
   StoreFullError,
@@ -474,12 +475,12 @@ export class PostgresStore implements Store {
     return ids.map((id) => updated.has(id));
   }
 
-  async takeJobs(ids: readonly string[], workerId: string, at: EpochMs): Promise<JobRecord[]> {
+  async takeJobs(ids: readonly string[], workerId: string, at: EpochMs, take: StatusTransition): Promise<JobRecord[]> {
     // One statement: the status guard makes each job go to one worker, whichever replica asks.
     const rows = await this.all(
-      `UPDATE jobs SET status = 'IN_PROGRESS', worker_id = $1, started_at = $2
-       WHERE id = ANY($3) AND status = 'IN_QUEUE' RETURNING *`,
-      [workerId, at, [...new Set(ids)]],
+      `UPDATE jobs SET status = $1, worker_id = $2, started_at = $3
+       WHERE id = ANY($4) AND status = ANY($5::text[]) RETURNING *`,
+      [take.to, workerId, at, [...new Set(ids)], take.from],
     );
     const byId = new Map(rows.map((row) => [(row as { id: string }).id, row]));
     const taken: JobRecord[] = [];

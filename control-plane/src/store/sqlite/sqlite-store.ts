@@ -41,6 +41,7 @@ import {
   type JobUpdate,
   type QueuedJob,
   type QueuedJobKey,
+  type StatusTransition,
   type Store,
   StoreConflictError,
   StoreFullError,
@@ -343,14 +344,14 @@ export class SqliteStore implements Store {
     return Number(result.changes) > 0;
   }
 
-  private takeJobsNow(ids: readonly string[], workerId: string, at: EpochMs): JobRecord[] {
+  private takeJobsNow(ids: readonly string[], workerId: string, at: EpochMs, take: StatusTransition): JobRecord[] {
     return this.transaction(() => {
       const taken: JobRecord[] = [];
       const update = this.statement(
-        "UPDATE jobs SET status = 'IN_PROGRESS', worker_id = ?, started_at = ? WHERE id = ? AND status = 'IN_QUEUE' RETURNING *",
+        `UPDATE jobs SET status = ?, worker_id = ?, started_at = ? WHERE id = ? AND status IN (${take.from.map(() => "?").join(", ")}) RETURNING *`,
       );
       for (const id of ids) {
-        const job = this.toJob(update.get(workerId, at, id));
+        const job = this.toJob(update.get(take.to, workerId, at, id, ...take.from));
         if (job) {
           taken.push(job);
         }
@@ -801,8 +802,8 @@ export class SqliteStore implements Store {
     return this.batched(() => this.updateJobNow(id, from, update));
   }
 
-  takeJobs(ids: readonly string[], workerId: string, at: EpochMs): Promise<JobRecord[]> {
-    return this.batched(() => this.takeJobsNow(ids, workerId, at));
+  takeJobs(ids: readonly string[], workerId: string, at: EpochMs, take: StatusTransition): Promise<JobRecord[]> {
+    return this.batched(() => this.takeJobsNow(ids, workerId, at, take));
   }
 
   appendStreamChunk(jobId: string, output: unknown): Promise<void> {
