@@ -94,11 +94,14 @@ export async function stopAllWorkers(): Promise<void> {
   await Promise.all(pending);
 }
 
-/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
+/**
+ * Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. `what` names
+ * the awaited condition in the error; as a function it is asked at the timeout, to show the state then.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 15_000,
-  what = "condition",
+  what: string | (() => string) = "condition",
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -112,7 +115,8 @@ export async function eventually<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+      const described = typeof what === "function" ? what() : what;
+      throw new Error(`timed out waiting for ${described}${last ? `: ${String(last)}` : ""}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

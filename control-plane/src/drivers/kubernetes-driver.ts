@@ -446,7 +446,13 @@ export class KubernetesDriver implements WorkerDriver {
     const running = pod.status?.containerStatuses?.find((c) => c.name === WORKER_CONTAINER)?.state?.running;
     if (!running || pod.metadata?.deletionTimestamp) {
       const now = podCondition(pod);
-      const why = now.kind === "pending" ? `: ${now.message}` : "";
+      const waiting = pod.status?.containerStatuses?.find((c) => c.name === WORKER_CONTAINER)?.state?.waiting;
+      const why =
+        now.kind === "pending" || now.kind === "failed-to-start"
+          ? `: ${now.message}`
+          : waiting?.reason
+            ? `: its container is waiting (${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""})`
+            : "";
       throw new Error(`worker ${workerId} is not running (its pod is ${pod.status?.phase ?? "unknown"}${why})`);
     }
     try {
