@@ -5,8 +5,10 @@
 //   of throughput;
 // - a fixed old-generation growth of 50 % makes V8 collect garbage before it piles up: by default it
 //   lets the old generation grow up to 4x between full collections, so a burst of 100,000 `/run` left
-//   about 230 MB of garbage on a live heap of about 60 MB (RSS 315 MB; 204 MB with the flag, at no
-//   measurable CPU cost per job; measured 2026-12-03). Unlike --max-old-space-size it sets no hard limit.
+//   up to about 230 MB of garbage on a live heap of about 60 MB (RSS 279 MB on a quiet host, 315-337 MB
+//   on a busy one; 201-204 MB with the flag). It costs up to about 8 % of the control plane's CPU per
+//   job (0.42-0.43 ms against 0.38-0.40 in alternating throughput runs, close to the runs' own spread;
+//   measured 2026-12-03). Unlike --max-old-space-size it sets no hard limit.
 import { describeFailure, EXIT, RemoteExit } from "../cli/cli-errors.js";
 import type { CliOutput } from "../cli/cli-output.js";
 import { DEV_USAGE, devCommand } from "../cli/dev-command.js";
