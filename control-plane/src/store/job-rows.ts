@@ -7,7 +7,7 @@ import type { JobUpdate, QueuedJob, QueuedJobKey } from "./store.js";
  */
 
 /** Column of each updatable job field. */
-export const JOB_COLUMNS: Record<keyof JobUpdate, string> = {
+export const JOB_COLUMNS = {
   status: "status",
   queueOrder: "queue_order",
   startedAt: "started_at",
@@ -18,7 +18,10 @@ export const JOB_COLUMNS: Record<keyof JobUpdate, string> = {
   error: "error",
   retainUntil: "retain_until",
   expiresAt: "expires_at",
-};
+} as const satisfies Record<keyof JobUpdate, string>;
+
+/** A column an update can set. */
+export type JobColumn = (typeof JOB_COLUMNS)[keyof JobUpdate];
 
 /** JSON text of a value; undefined (absent) is kept apart from null by storing SQL NULL. */
 export function encode(value: unknown): string | null {
@@ -31,7 +34,7 @@ export function decode(text: unknown): unknown {
 }
 
 /** The column values of an update, in the order of its keys, JSON fields encoded. */
-export function jobUpdateValues(update: JobUpdate): { columns: string[]; values: (string | number | null)[] } {
+export function jobUpdateValues(update: JobUpdate): { columns: JobColumn[]; values: (string | number | null)[] } {
   const keys = Object.keys(update) as (keyof JobUpdate)[];
   return {
     columns: keys.map((key) => JOB_COLUMNS[key]),

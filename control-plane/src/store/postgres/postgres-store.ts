@@ -2,6 +2,7 @@ import pg from "pg";
 import { SecretBox } from "../../secrets/secret-box.js";
 import {
   JOB_INSERT_COLUMNS,
+  type JobColumn,
   jobInsertValues,
   jobUpdateValues,
   parseBody,
@@ -97,7 +98,7 @@ const DISK_FULL = "53100";
 const JOB_UPDATE_BATCH = 500;
 
 /** The SQL type of each updatable job column, for the arrays of a batched update. */
-const JOB_COLUMN_TYPES: Record<string, "text" | "bigint" | "integer"> = {
+const JOB_COLUMN_TYPES: Record<JobColumn, "text" | "bigint" | "integer"> = {
   status: "text",
   queue_order: "bigint",
   started_at: "bigint",
@@ -114,7 +115,7 @@ const JOB_COLUMN_TYPES: Record<string, "text" | "bigint" | "integer"> = {
 interface JobUpdateWrite {
   id: string;
   from: readonly JobStatusValue[];
-  columns: string[];
+  columns: JobColumn[];
   values: (string | number | null)[];
 }
 
