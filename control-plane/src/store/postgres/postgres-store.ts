@@ -136,6 +136,12 @@ export class PostgresStore implements Store {
    * workers reported together) are written by one statement, by shape.
    */
   private readonly jobUpdates = new Map<string, WriteBatcher<JobUpdateWrite, boolean>>();
+  /**
+   * The last update not yet committed, per job. Updates of different shapes go to different batchers and
+   * so to different pooled connections: a job's next update waits for its previous one, so that the
+   * database applies them in the order they were made.
+   */
+  private readonly jobUpdateTails = new Map<string, Promise<unknown>>();
   /** New jobs of one turn are inserted by one statement (21 parameters a row, under the 65,535 limit). */
   private readonly jobInserts = new WriteBatcher<JobRecord, JobRecord>(
     (jobs) => this.insertJobs(jobs),
@@ -436,7 +442,18 @@ export class PostgresStore implements Store {
       );
       this.jobUpdates.set(shape, batcher);
     }
-    return batcher.submit({ id, from, columns, values });
+    const write: JobUpdateWrite = { id, from, columns, values };
+    const submit = (): Promise<boolean> => (batcher as WriteBatcher<JobUpdateWrite, boolean>).submit(write);
+    const previous = this.jobUpdateTails.get(id);
+    const written = previous ? previous.then(submit) : submit();
+    const tail = written.catch(() => undefined);
+    this.jobUpdateTails.set(id, tail);
+    void tail.then(() => {
+      if (this.jobUpdateTails.get(id) === tail) {
+        this.jobUpdateTails.delete(id);
+      }
+    });
+    return written;
   }
 
   private async updateOneJob({ id, from, columns, values }: JobUpdateWrite): Promise<boolean> {
@@ -455,7 +472,8 @@ export class PostgresStore implements Store {
   private async updateJobs(writes: readonly JobUpdateWrite[]): Promise<boolean[]> {
     const ids = writes.map((write) => write.id);
     if (new Set(ids).size !== ids.length) {
-      // Two updates of one job: the batcher writes them one by one, in the order they were made.
+      // Cannot happen while each job's update waits for its previous one; if it did, the batcher would
+      // write them one by one, in the order they were made.
       throw new Error("a batch of job updates names a job twice");
     }
     const { columns, from } = writes[0] as JobUpdateWrite;
