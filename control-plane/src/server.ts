@@ -8,8 +8,9 @@ import { FollowerProxy } from "./cluster/follower-proxy.js";
 import { type LeaderAddress, LeaderDirectory } from "./cluster/leader-directory.js";
 import { type ControlPlaneConfig, type ControlPlaneOptions, compileConfig } from "./config/config.js";
 import { type ControlPlane, type ControlPlaneOverrides, createControlPlane } from "./control-plane.js";
-import { type SshGateway, startSshGateway } from "./exec/ssh-gateway.js";
+import { hostKeyCandidate, loadHostKey, type SshGateway, SshListener, startSshGateway } from "./exec/ssh-gateway.js";
 import { createLogger, type Logger } from "./logging/logger.js";
+import { PostgresStore } from "./store/postgres/postgres-store.js";
 import { newId } from "./util/ids.js";
 
 /**
@@ -80,6 +81,11 @@ export async function startServer(
       setTimeout(() => httpServer.closeAllConnections(), 2_000).unref();
     });
 
+  const sshUnavailable = (error: unknown) =>
+    new Error(`cannot start the SSH gateway on ${config.sshHost}:${config.sshPort}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  let sshListener: SshListener | undefined;
   let follower: FollowerProxy | undefined;
   let directory: LeaderDirectory | undefined;
   let replicaId: string | undefined;
@@ -106,11 +112,25 @@ export async function startServer(
     });
     handleRequest = follower.handle;
     handleUpgrade = follower.handleUpgrade;
+    if (config.sshPort !== undefined) {
+      // SSH clients too are served at once: relayed to the leader's gateway until this replica leads.
+      try {
+        sshListener = await SshListener.listen(config.sshHost, config.sshPort);
+      } catch (error) {
+        await closeHttp();
+        await follower.close();
+        await directory.close();
+        throw sshUnavailable(error);
+      }
+      const relay = follower;
+      sshListener.route = (socket) => relay.relaySsh(socket);
+    }
     logger.info({ url, replicaId }, "follower: listening; requests are relayed to the leader until this replica leads");
     try {
       controlPlane = await createControlPlane(config, overrides);
     } catch (error) {
       await closeHttp();
+      await sshListener?.close();
       await follower.close();
       await directory.close();
       throw error;
@@ -126,6 +146,33 @@ export async function startServer(
   };
   handleUpgrade = leader.handleUpgrade;
   leader.baseUrl = config.publicUrl ?? url;
+  let sshGateway: SshGateway | undefined;
+  if (config.sshPort !== undefined) {
+    try {
+      sshListener ??= await SshListener.listen(config.sshHost, config.sshPort);
+      const keyPath = join(config.dataDir, "ssh_host_ed25519_key");
+      // Every replica of a cluster offers the same host key, so that clients trust whichever answers.
+      const hostKey =
+        leader.store instanceof PostgresStore
+          ? await leader.store.sharedSecret(SSH_HOST_KEY_SECRET, hostKeyCandidate(keyPath))
+          : loadHostKey(keyPath);
+      sshGateway = await startSshGateway({
+        listener: sshListener,
+        hostKey,
+        exec: leader.exec,
+        sshKeys: leader.sshKeys,
+        workers: leader.workers,
+        logger: leader.logger.child({ component: "ssh" }),
+      });
+    } catch (error) {
+      httpServer.close();
+      await sshListener?.close();
+      await leader.close();
+      await follower?.close();
+      await directory?.close();
+      throw sshUnavailable(error);
+    }
+  }
   if (config.databaseUrl !== undefined) {
     // Published in either follower mode, so that replicas that relay find a leader that waited.
     replicaId ??= newId("rep");
@@ -135,33 +182,9 @@ export async function startServer(
       connectTimeoutMs: config.databaseConnectTimeoutMs,
     });
     const advertiseUrl = config.advertiseUrl ?? advertisedUrl(config, url);
-    publishLeader(directory, { replicaId, url: advertiseUrl, since: Date.now() }, leader.logger);
+    const sshAddress = sshGateway === undefined ? null : `${new URL(advertiseUrl).hostname}:${String(sshGateway.port)}`;
+    publishLeader(directory, { replicaId, url: advertiseUrl, since: Date.now(), sshAddress }, leader.logger);
     leader.logger.info({ advertiseUrl, replicaId }, "leader: this replica serves the cluster");
-  }
-  let sshGateway: SshGateway | undefined;
-  if (config.sshPort !== undefined) {
-    try {
-      sshGateway = await startSshGateway({
-        host: config.sshHost,
-        port: config.sshPort,
-        hostKeyPath: join(config.dataDir, "ssh_host_ed25519_key"),
-        exec: leader.exec,
-        sshKeys: leader.sshKeys,
-        workers: leader.workers,
-        logger: leader.logger.child({ component: "ssh" }),
-      });
-    } catch (error) {
-      httpServer.close();
-      await leader.close();
-      await follower?.close();
-      await directory?.close();
-      throw new Error(
-        `cannot start the SSH gateway on ${config.sshHost}:${config.sshPort}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
   }
   let stopping: Promise<void> | undefined;
   return Object.assign(leader, {
@@ -183,6 +206,9 @@ export async function startServer(
     },
   });
 }
+
+/** The name of the SSH host key among the secrets a cluster's replicas share. */
+const SSH_HOST_KEY_SECRET = "ssh_host_ed25519_key";
 
 /** Binds the server to the configured host and port; resolves with the URL it can be reached at here. */
 async function listen(server: Server, config: ControlPlaneConfig): Promise<string> {

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { WorkerSpec } from "@runfleet/control-plane";
 import { expect } from "vitest";
 import { eventually, NODE, REPO_ROOT } from "./workers.js";
@@ -20,7 +21,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A `runfleet serve` process. */
 /**
  * `runfleet serve` arguments of the crash tests: short leases, holds and sweeps, so that a control plane
  * killed and restarted notices lost workers and re-queues their jobs within seconds.
@@ -41,6 +41,7 @@ export function crashTestServeArgs(port: number, dataDir: string, extra: readonl
   ];
 }
 
+/** A `runfleet serve` process. */
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
@@ -221,4 +222,37 @@ export function idleWorkerSpec(workerId: string, endpointId: string, image: stri
     registryCredentials: null,
     ports: [],
   };
+}
+
+/**
+ * Ends the process workers a control plane recorded in its data directory: those of a replica killed on
+ * purpose, which no other replica adopts (its orphan watchdog then exits by itself). Each is ended only if
+ * its pid still names the process recorded (same kernel start time), with its process group.
+ */
+export function endRecordedWorkers(dataDir: string): void {
+  const dir = join(dataDir, "process-workers");
+  for (const file of existsSync(dir) ? readdirSync(dir) : []) {
+    if (!file.endsWith(".json")) {
+      continue;
+    }
+    const { pid, kernelStart } = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+      pid: number;
+      kernelStart: string | null;
+    };
+    let started: string | undefined;
+    try {
+      // Field 22 of /proc/<pid>/stat, counted after the command name (which may hold spaces).
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      started = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    } catch {
+      continue;
+    }
+    if (kernelStart !== null && started === kernelStart) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // Ended meanwhile.
+      }
+    }
+  }
 }

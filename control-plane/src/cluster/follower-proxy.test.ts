@@ -1,11 +1,17 @@
 import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import {
+  type AddressInfo,
+  connect,
+  createServer as createTcpServer,
+  type Socket,
+  type Server as TcpServer,
+} from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logging/logger.js";
 import { FORWARDED_BY_HEADER, FollowerProxy, NOT_LEADER_HEADER } from "./follower-proxy.js";
 import type { LeaderAddress } from "./leader-directory.js";
 
-const servers: Server[] = [];
+const servers: (Server | TcpServer)[] = [];
 const proxies: FollowerProxy[] = [];
 
 afterEach(async () => {
@@ -13,7 +19,9 @@ afterEach(async () => {
     await proxy.close();
   }
   for (const server of servers.splice(0)) {
-    server.closeAllConnections();
+    if ("closeAllConnections" in server) {
+      server.closeAllConnections();
+    }
     await new Promise((done) => server.close(done));
   }
 });
@@ -56,7 +64,7 @@ async function follower(
       lookup: async (): Promise<LeaderAddress | undefined> => {
         const url = leaders[Math.min(lookups, leaders.length - 1)];
         lookups += 1;
-        return url === undefined ? undefined : { replicaId: `rep_${lookups}`, url, since: 0 };
+        return url === undefined ? undefined : { replicaId: `rep_${lookups}`, url, since: 0, sshAddress: null };
       },
     },
     replicaId: "rep_follower",
@@ -175,5 +183,98 @@ describe("FollowerProxy", () => {
     const response = await fetch(`${url}/v1/endpoints`, { headers: { [FORWARDED_BY_HEADER]: "rep_other" } });
     expect(response.status).toBe(503);
     expect(response.headers.get(NOT_LEADER_HEADER)).toBe("1");
+  });
+
+  describe("SSH connections", () => {
+    /** A TCP server standing for a leader's SSH gateway: it greets, then echoes in upper case. */
+    async function sshGateway(): Promise<{ address: string; accepted: () => number }> {
+      let accepted = 0;
+      const server = createTcpServer((socket) => {
+        accepted += 1;
+        socket.write("SSH-2.0-Leader\r\n");
+        socket.on("data", (chunk: Buffer) => socket.write(chunk.toString().toUpperCase()));
+      });
+      servers.push(server);
+      await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+      return { address: `127.0.0.1:${(server.address() as AddressInfo).port}`, accepted: () => accepted };
+    }
+
+    /** A port nothing listens on (a leader that died). */
+    async function deadAddress(): Promise<string> {
+      const server = createTcpServer();
+      await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+      const port = (server.address() as AddressInfo).port;
+      await new Promise((done) => server.close(done));
+      return `127.0.0.1:${port}`;
+    }
+
+    /** A follower relaying SSH connections to the leaders `addresses` publishes, one per lookup. */
+    async function sshFollower(addresses: readonly (string | null | undefined)[], waitMs = 5_000) {
+      let lookups = 0;
+      const proxy = new FollowerProxy({
+        directory: {
+          lookup: async (): Promise<LeaderAddress | undefined> => {
+            const sshAddress = addresses[Math.min(lookups, addresses.length - 1)];
+            lookups += 1;
+            return sshAddress === undefined
+              ? undefined
+              : { replicaId: `rep_${lookups}`, url: "http://127.0.0.1:9", since: 0, sshAddress };
+          },
+        },
+        replicaId: "rep_follower",
+        waitMs,
+        retryMs: 50,
+        logger: createLogger("fatal"),
+      });
+      proxies.push(proxy);
+      const front = createTcpServer((socket) => proxy.relaySsh(socket));
+      servers.push(front);
+      await new Promise<void>((done) => front.listen(0, "127.0.0.1", done));
+      return { port: (front.address() as AddressInfo).port, lookups: () => lookups };
+    }
+
+    /** Connects, sends `line` and collects what comes back until the connection closes or `until` is seen. */
+    function converse(port: number, line: string, until: string): Promise<{ received: string; closed: boolean }> {
+      return new Promise((resolve) => {
+        const socket: Socket = connect({ host: "127.0.0.1", port });
+        let received = "";
+        socket.on("error", () => undefined);
+        socket.write(line);
+        socket.on("data", (chunk: Buffer) => {
+          received += chunk.toString();
+          if (received.includes(until)) {
+            socket.destroy();
+            resolve({ received, closed: false });
+          }
+        });
+        socket.on("close", () => resolve({ received, closed: true }));
+      });
+    }
+
+    it("relays the bytes both ways to the leader's gateway, what the client sent first included", async () => {
+      const gateway = await sshGateway();
+      const follower = await sshFollower([gateway.address]);
+      const { received, closed } = await converse(follower.port, "ssh-2.0-client\r\n", "SSH-2.0-CLIENT");
+      expect(closed).toBe(false);
+      expect(received).toBe("SSH-2.0-Leader\r\nSSH-2.0-CLIENT\r\n");
+      expect(gateway.accepted()).toBe(1);
+    });
+
+    it("waits while no leader is published, and tries the next leader when the published one is gone", async () => {
+      const gateway = await sshGateway();
+      const follower = await sshFollower([undefined, await deadAddress(), gateway.address]);
+      const { received } = await converse(follower.port, "hello", "HELLO");
+      expect(received).toBe("SSH-2.0-Leader\r\nHELLO");
+      expect(follower.lookups()).toBe(3);
+    });
+
+    it("hangs up when the leader runs no SSH gateway, or when none answers within the wait", async () => {
+      const withoutGateway = await sshFollower([null]);
+      expect(await converse(withoutGateway.port, "hello", "HELLO")).toEqual({ received: "", closed: true });
+      const started = Date.now();
+      const noLeader = await sshFollower([undefined], 300);
+      expect(await converse(noLeader.port, "hello", "HELLO")).toEqual({ received: "", closed: true });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { Agent, type Dispatcher } from "undici";
 import { ControlPlaneError } from "../errors/control-plane-error.js";
@@ -175,6 +175,71 @@ export class FollowerProxy {
       }
     });
   };
+
+  /**
+   * Relays an SSH connection to the leader's SSH gateway, byte for byte: the SSH session is between the
+   * client and the leader, so the client sees the host key the replicas share. Like a request, it waits
+   * for a leader that answers, for up to `waitMs`; no byte is sent before the leader's gateway accepts the
+   * connection, so a refused one is tried again on the next leader. It is hung up when none answers in
+   * time, or when the leader runs no SSH gateway.
+   */
+  relaySsh(client: Socket): void {
+    client.pause();
+    client.on("error", () => undefined);
+    this.tunnels.add(client);
+    client.once("close", () => this.tunnels.delete(client));
+    this.connectToLeaderSsh(client).then(
+      (upstream) => {
+        if (upstream === undefined || client.destroyed) {
+          upstream?.destroy();
+          client.destroy();
+          return;
+        }
+        this.tunnels.add(upstream);
+        upstream.on("error", () => undefined);
+        upstream.once("close", () => {
+          this.tunnels.delete(upstream);
+          client.destroy();
+        });
+        client.once("close", () => upstream.destroy());
+        client.pipe(upstream);
+        upstream.pipe(client);
+        client.resume();
+      },
+      () => client.destroy(),
+    );
+  }
+
+  /** A connection to the current leader's SSH gateway, or undefined when there is none to be had in time. */
+  private async connectToLeaderSsh(client: Socket): Promise<Socket | undefined> {
+    const deadline = Date.now() + this.options.waitMs;
+    const retryMs = this.options.retryMs ?? 250;
+    while (!this.closed && !client.destroyed && Date.now() < deadline) {
+      const leader = this.current ?? (await this.lookUp());
+      if (leader !== undefined && leader.sshAddress === null) {
+        this.options.logger.warn(
+          { leader: leader.url },
+          "follower: an SSH connection was hung up: the leader runs no SSH gateway (give every replica --ssh-port)",
+        );
+        return undefined;
+      }
+      if (leader?.sshAddress) {
+        try {
+          return await connectTcp(leader.sshAddress, 2_000);
+        } catch (error) {
+          if (this.current === leader) {
+            this.current = undefined;
+          }
+          this.options.logger.debug(
+            { leader: leader.sshAddress, err: error },
+            "follower: the leader's SSH gateway does not answer",
+          );
+        }
+      }
+      await sleep(retryMs);
+    }
+    return undefined;
+  }
 
   /** Ends the relays in progress and closes the connections to the leader. */
   async close(): Promise<void> {
@@ -370,4 +435,23 @@ export class FollowerProxy {
     }
     outgoing.writeHead(problem.status, headers).end(JSON.stringify(problem));
   }
+}
+
+/** Opens a TCP connection to `host:port` (IPv6 hosts in brackets), failing after `timeoutMs`. */
+function connectTcp(address: string, timeoutMs: number): Promise<Socket> {
+  const url = new URL(`ssh://${address}`);
+  const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port) });
+  return new Promise<Socket>((resolve, reject) => {
+    const fail = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.setTimeout(timeoutMs, () => fail(new Error(`no answer from ${address} in ${timeoutMs} ms`)));
+    socket.once("error", fail);
+    socket.once("connect", () => {
+      socket.setTimeout(0);
+      socket.removeListener("error", fail);
+      resolve(socket);
+    });
+  });
 }

@@ -8,6 +8,8 @@ export interface LeaderAddress {
   url: string;
   /** When it started to lead (epoch ms). */
   since: number;
+  /** Where its SSH gateway listens (`host:port`), for followers to relay SSH connections to; null without one. */
+  sshAddress: string | null;
 }
 
 /** What a follower needs of the directory: the current leader, as last published. */
@@ -56,11 +58,13 @@ export class LeaderDirectory implements LeaderLookup {
   async lookup(): Promise<LeaderAddress | undefined> {
     try {
       const row = (
-        await this.pool.query<{ replica_id: string; url: string; since: string }>(
-          `SELECT replica_id, url, since FROM "${this.options.schema}".cluster_leader WHERE id = 1`,
+        await this.pool.query<{ replica_id: string; url: string; since: string; ssh_address: string | null }>(
+          `SELECT replica_id, url, since, ssh_address FROM "${this.options.schema}".cluster_leader WHERE id = 1`,
         )
       ).rows[0];
-      return row === undefined ? undefined : { replicaId: row.replica_id, url: row.url, since: Number(row.since) };
+      return row === undefined
+        ? undefined
+        : { replicaId: row.replica_id, url: row.url, since: Number(row.since), sshAddress: row.ssh_address };
     } catch (error) {
       if ((error as { code?: string }).code === UNDEFINED_TABLE) {
         return undefined;
@@ -72,9 +76,11 @@ export class LeaderDirectory implements LeaderLookup {
   /** Records `leader` as the cluster's leader (called by the control plane that holds the active lock). */
   async publish(leader: LeaderAddress): Promise<void> {
     await this.pool.query(
-      `INSERT INTO "${this.options.schema}".cluster_leader (id, replica_id, url, since) VALUES (1, $1, $2, $3)
-       ON CONFLICT (id) DO UPDATE SET replica_id = EXCLUDED.replica_id, url = EXCLUDED.url, since = EXCLUDED.since`,
-      [leader.replicaId, leader.url, leader.since],
+      `INSERT INTO "${this.options.schema}".cluster_leader (id, replica_id, url, since, ssh_address)
+       VALUES (1, $1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET replica_id = EXCLUDED.replica_id, url = EXCLUDED.url, since = EXCLUDED.since,
+         ssh_address = EXCLUDED.ssh_address`,
+      [leader.replicaId, leader.url, leader.since, leader.sshAddress],
     );
   }
 

@@ -1,5 +1,5 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import type { Writable } from "node:stream";
 import ssh2 from "ssh2";
 import { ControlPlaneError } from "../errors/control-plane-error.js";
@@ -10,14 +10,66 @@ import type { WorkerRegistry } from "../workers/worker-registry.js";
 import type { AuditedSession, ExecService } from "./exec-service.js";
 import { shellCommand } from "./exec-service.js";
 
+/**
+ * The TCP port SSH clients connect to. Each connection goes where {@link route} says: into this process's
+ * gateway once it serves, or (on a follower of a cluster) through a relay to the leader's gateway.
+ */
+export class SshListener {
+  /** Where each new connection goes; until set, connections are hung up. */
+  route: (socket: Socket) => void = (socket) => socket.destroy();
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(
+    private readonly server: Server,
+    /** The port it listens on. */
+    readonly port: number,
+  ) {
+    server.on("connection", (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once("close", () => this.sockets.delete(socket));
+      this.route(socket);
+    });
+  }
+
+  /** Listens on `host:port` (port 0 picks a free one). */
+  static async listen(host: string, port: number): Promise<SshListener> {
+    const server = createServer();
+    const bound = await new Promise<number>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.removeListener("error", reject);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+    return new SshListener(server, bound);
+  }
+
+  /**
+   * Stops listening; resolves once every connection has closed. Those still open after `graceMs` (their
+   * owners were asked to end them) are cut.
+   */
+  close(graceMs = 1_000): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const cut = setTimeout(() => {
+        for (const socket of this.sockets) {
+          socket.destroy();
+        }
+      }, graceMs);
+      cut.unref();
+      this.server.close(() => {
+        clearTimeout(cut);
+        resolve();
+      });
+    });
+  }
+}
+
 /** Options of the SSH gateway. */
 export interface SshGatewayOptions {
-  /** Address to bind (`127.0.0.1` unless the operator says otherwise). */
-  host: string;
-  /** Port; 0 picks a free one. */
-  port: number;
-  /** File of the host key (OpenSSH format), created on first start with mode 0600. */
-  hostKeyPath: string;
+  /** Where clients connect; the gateway takes every connection it gets from then on. */
+  listener: SshListener;
+  /** The host key (OpenSSH format): {@link loadHostKey}'s, or the one a cluster's replicas share. */
+  hostKey: string;
   exec: ExecService;
   sshKeys: SshKeyService;
   workers: WorkerRegistry;
@@ -34,23 +86,46 @@ export interface SshGateway {
   close(): Promise<void>;
 }
 
-/**
- * Reads the gateway's host key, creating an Ed25519 one on first start, readable by its owner only. It
- * is kept in the data directory, so that clients see the same host key after every restart.
- */
-export function loadHostKey(path: string): string {
+/** The host key kept at `path`, or undefined when there is none yet. */
+function readHostKey(path: string): string | undefined {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
       throw error;
     }
+    return undefined;
   }
-  const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: "runfleet ssh gateway" });
+}
+
+/** A new Ed25519 host key (OpenSSH format). */
+function newHostKey(): string {
+  return ssh2.utils.generateKeyPairSync("ed25519", { comment: "runfleet ssh gateway" }).private;
+}
+
+/**
+ * Reads the gateway's host key, creating an Ed25519 one on first start, readable by its owner only. It
+ * is kept in the data directory, so that clients see the same host key after every restart.
+ */
+export function loadHostKey(path: string): string {
+  const kept = readHostKey(path);
+  if (kept !== undefined) {
+    return kept;
+  }
+  const key = newHostKey();
   // `wx`: two control planes starting on one data directory must not overwrite each other's key.
-  writeFileSync(path, pair.private, { mode: 0o600, flag: "wx" });
+  writeFileSync(path, key, { mode: 0o600, flag: "wx" });
   chmodSync(path, 0o600);
-  return pair.private;
+  return key;
+}
+
+/**
+ * The host key a replica offers to share with its cluster: the one in its data directory when it has one
+ * (so that a control plane that joins a cluster keeps the key its clients know), else a new one, kept in
+ * memory only (the cluster's, not this file, is the one in use).
+ */
+export function hostKeyCandidate(path: string): string {
+  return readHostKey(path) ?? newHostKey();
 }
 
 /**
@@ -61,10 +136,10 @@ export function loadHostKey(path: string): string {
  * key as its actor. Port forwarding, SFTP and agent forwarding are refused.
  */
 export async function startSshGateway(options: SshGatewayOptions): Promise<SshGateway> {
-  const hostKey = loadHostKey(options.hostKeyPath);
+  const hostKey = options.hostKey;
   const parsedHostKey = ssh2.utils.parseKey(hostKey);
   if (parsedHostKey instanceof Error) {
-    throw new Error(`the SSH host key ${options.hostKeyPath} cannot be read: ${parsedHostKey.message}`);
+    throw new Error(`the SSH host key cannot be read: ${parsedHostKey.message}`);
   }
   const hostKeyFingerprint = fingerprintOf(parsedHostKey.type, parsedHostKey.getPublicSSH()).fingerprint;
   const clients = new Set<ssh2.Connection>();
@@ -195,24 +270,17 @@ export async function startSshGateway(options: SshGatewayOptions): Promise<SshGa
       client.on("request", (_accept, reject) => reject?.());
     });
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.removeListener("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-  options.logger.info({ host: options.host, port, hostKey: hostKeyFingerprint }, "ssh gateway listening");
+  const { listener } = options;
+  listener.route = (socket) => server.injectSocket(socket);
+  options.logger.info({ port: listener.port, hostKey: hostKeyFingerprint }, "ssh gateway listening");
   return {
-    port,
+    port: listener.port,
     hostKeyFingerprint,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const client of clients) {
-          client.end();
-        }
-      });
+      for (const client of clients) {
+        client.end();
+      }
+      await listener.close();
     },
   };
 }

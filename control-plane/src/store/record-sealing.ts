@@ -9,6 +9,16 @@ import type { JobRecord, RegistryAuthRecord } from "./records.js";
 export class RecordSealing {
   constructor(private readonly secrets: SecretBox) {}
 
+  /** A secret value sealed for storage. */
+  sealedValue(plain: string): string {
+    return this.secrets.seal(plain);
+  }
+
+  /** A value sealed by {@link sealedValue}, opened. */
+  openedValue(sealed: string): string {
+    return this.secrets.open(sealed);
+  }
+
   /** A template's or endpoint's JSON body, its secret env sealed. */
   sealedBody(record: { secretEnv?: Record<string, string> }): string {
     return JSON.stringify({ ...record, secretEnv: this.secrets.sealAll(record.secretEnv ?? {}) });

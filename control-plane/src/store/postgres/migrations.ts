@@ -197,6 +197,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: "the leader's SSH gateway address, and secrets every replica shares (the SSH host key)",
+    sql: `
+      -- Where followers relay SSH connections to; null while the leader runs no SSH gateway.
+      ALTER TABLE cluster_leader ADD COLUMN ssh_address TEXT;
+      -- Values that must be the same on every replica, sealed with the cluster's secret key. The first
+      -- replica to need one writes it; the others read it.
+      CREATE TABLE cluster_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -494,6 +494,20 @@ export class PostgresStore implements Store {
     return ids.map((id) => updated.has(id));
   }
 
+  /**
+   * A secret every replica of the cluster must share (the SSH gateway's host key): the value already
+   * stored under `name`, or else `candidate`, stored sealed. Replicas asking at once agree on the first
+   * one written.
+   */
+  async sharedSecret(name: string, candidate: string): Promise<string> {
+    await this.query("INSERT INTO cluster_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [
+      name,
+      this.sealing.sealedValue(candidate),
+    ]);
+    const row = (await this.one("SELECT value FROM cluster_secrets WHERE name = $1", [name])) as { value: string };
+    return this.sealing.openedValue(row.value);
+  }
+
   async takeJobs(ids: readonly string[], workerId: string, at: EpochMs, take: StatusTransition): Promise<JobRecord[]> {
     // One statement: the status guard makes each job go to one worker, whichever replica asks.
     const rows = await this.all(

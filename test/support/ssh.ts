@@ -1,0 +1,59 @@
+import { execFile, spawnSync } from "node:child_process";
+
+/** Whether Debian's OpenSSH client (`ssh`, `ssh-keygen`, `ssh-keyscan`) is installed. */
+export const HAS_OPENSSH =
+  spawnSync("ssh", ["-V"], { stdio: "ignore" }).status === 0 &&
+  spawnSync("ssh-keygen", ["-?"], { stdio: "ignore" }).error === undefined;
+
+/** What the OpenSSH client needs to be installed, for a skipped test's message. */
+export const OPENSSH_CLIENT = "Debian's openssh-client (apt-get install openssh-client)";
+
+/** What an `ssh` run did. */
+export interface SshResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Where and as whom {@link runSsh} connects. */
+export interface SshTarget {
+  /** The gateway's port on 127.0.0.1. */
+  port: number;
+  /** The private key file to offer. */
+  identity: string;
+  /** The user name: a worker's id. */
+  user: string;
+  /** HOME for the client (no user configuration is read; known hosts are not kept). */
+  home: string;
+}
+
+/** Runs the OpenSSH client against a gateway on 127.0.0.1, with `input` on its standard input. */
+export function runSsh(target: SshTarget, args: readonly string[], input = ""): Promise<SshResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      "ssh",
+      [
+        ...["-i", target.identity, "-p", String(target.port), "-F", "/dev/null"],
+        ...["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes"],
+        ...["-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10"],
+        `${target.user}@127.0.0.1`,
+        ...args,
+      ],
+      { timeout: 30_000, env: { PATH: process.env.PATH, HOME: target.home } },
+      (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        resolve({ status: error ? (typeof code === "number" ? code : null) : 0, stdout, stderr });
+      },
+    );
+    child.stdin?.end(input);
+  });
+}
+
+/** The ed25519 host key a gateway on 127.0.0.1:`port` offers, as `ssh-keyscan` prints it (type and key). */
+export function scanHostKey(port: number): string {
+  const scanned = spawnSync("ssh-keyscan", ["-p", String(port), "-t", "ed25519", "-T", "10", "127.0.0.1"], {
+    encoding: "utf8",
+  });
+  const line = scanned.stdout.split("\n").find((l) => l.includes("ssh-ed25519"));
+  return line?.split(" ").slice(1, 3).join(" ") ?? "";
+}
