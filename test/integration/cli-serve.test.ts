@@ -26,6 +26,7 @@ describe("runfleet serve, as a new user runs it", () => {
           .split("\n")
           .find((line) => line.trim().startsWith("curl")) ?? "";
       expect(command).toContain(key);
+      expect(serve.stdout()).not.toMatch(/SSH gateway/);
       // The printed command, run as printed: a worker starts from zero and answers.
       const result = spawnSync("sh", ["-c", command], { encoding: "utf8", timeout: 30_000 });
       expect(JSON.parse(result.stdout)).toMatchObject({ status: "COMPLETED", output: { echo: { message: "hello" } } });
@@ -33,10 +34,16 @@ describe("runfleet serve, as a new user runs it", () => {
       serve.child.kill("SIGTERM");
       expect(await serve.exited).toBe(0);
     }
-    const again = await startServeProcess(["--port", "0", "--data-dir", dataDir], { RUNFLEET_ADMIN_KEY: "" });
+    const again = await startServeProcess(["--port", "0", "--data-dir", dataDir, "--ssh-port", "0"], {
+      RUNFLEET_ADMIN_KEY: "",
+    });
     try {
       expect(again.stdout()).not.toMatch(/shown only this once/);
       expect(again.stdout()).toMatch(/printed on first start/);
+      // With --ssh-port 0, the port it picked is in the banner, with the host key to check.
+      expect(again.stdout()).toMatch(
+        /\n {2}SSH gateway: +ssh -p [1-9]\d* <workerId>@127\.0\.0\.1 {2}\(host key SHA256:[A-Za-z0-9+/]{43}\)\n/,
+      );
     } finally {
       again.child.kill("SIGTERM");
       await again.exited;

@@ -147,7 +147,16 @@ async function serve(args: string[]): Promise<number> {
     return 1;
   }
   const quickstart = running.adminKey.kind === "existing" ? undefined : await running.seedQuickstart();
-  printBanner(running.url, running.adminKey, config.dataDir, quickstart);
+  printBanner(
+    running.url,
+    running.adminKey,
+    config.dataDir,
+    quickstart,
+    running.sshGateway && {
+      ...running.sshGateway,
+      host: config.sshHost === "0.0.0.0" || config.sshHost === "::" ? "127.0.0.1" : config.sshHost,
+    },
+  );
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {
       running.logger.info({ signal }, "shutting down");
@@ -164,6 +173,7 @@ function printBanner(
   adminKey: RunningControlPlane["adminKey"],
   dataDir: string,
   quickstartEndpoint: string | undefined,
+  sshGateway: { port: number; host: string; hostKeyFingerprint: string } | undefined,
 ): void {
   const key =
     adminKey.kind === "created"
@@ -178,6 +188,11 @@ function printBanner(
     `  API reference:  ${url}/docs`,
     `  web console:    ${url}/console/`,
   ];
+  if (sshGateway !== undefined) {
+    lines.push(
+      `  SSH gateway:    ssh -p ${sshGateway.port} <workerId>@${sshGateway.host}  (host key ${sshGateway.hostKeyFingerprint})`,
+    );
+  }
   if (adminKey.kind === "created") {
     lines.push("", `Admin key (shown only this once, store it now):`, `  ${adminKey.secret}`);
   } else if (adminKey.kind === "existing") {
