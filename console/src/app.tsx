@@ -3,6 +3,7 @@ import { href, useRoute } from "./hooks.js";
 import { EndpointPage } from "./pages/endpoint-page.js";
 import { EndpointsPage } from "./pages/endpoints-page.js";
 import { KeysPage } from "./pages/keys-page.js";
+import { SshKeysPage } from "./pages/ssh-keys-page.js";
 import { TemplatesPage } from "./pages/templates-page.js";
 import { describeError, resumeSession, type Session, signIn, signOut } from "./session.js";
 
@@ -51,6 +52,7 @@ export function App() {
           <NavLink to="endpoints">Endpoints</NavLink>
           <NavLink to="templates">Templates</NavLink>
           <NavLink to="keys">API keys</NavLink>
+          <NavLink to="ssh-keys">SSH keys</NavLink>
         </nav>
         <div className="who">
           <span className="badge" title="The scope of the key you signed in with">
@@ -99,6 +101,8 @@ function Page({ session }: { session: Session }) {
       return <TemplatesPage session={session} />;
     case "keys":
       return <KeysPage session={session} />;
+    case "ssh-keys":
+      return <SshKeysPage session={session} />;
     case "endpoints":
       return route[1] ? (
         <EndpointPage session={session} endpointId={route[1]} tab={route[2] ?? "metrics"} />

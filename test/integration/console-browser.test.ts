@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -237,6 +238,31 @@ describe.runIf(run)("the web console", () => {
     expect((await cp.call("GET", `/v2/${endpointId}/health`, undefined, secret)).status).toBe(401);
   });
 
+  it("registers an SSH key with the fingerprint the API gives, refuses junk with the API's message, and removes it", async () => {
+    await page.getByRole("link", { name: "SSH keys" }).click();
+    await page.getByRole("heading", { name: "SSH keys" }).waitFor();
+    await page.getByText("No key registered yet.").waitFor();
+    await page.getByLabel("Name").fill("laptop");
+    await page.getByLabel(/Public key/).fill("ssh-ed25519 not-base64-at-all");
+    await page.getByRole("button", { name: "Register key" }).click();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /public key/i })
+      .waitFor();
+    await page.getByLabel(/Public key/).fill(`${openSshPublicKey()} someone@laptop`);
+    await page.getByRole("button", { name: "Register key" }).click();
+    const row = page.locator('tr[data-ssh-key="laptop"]');
+    await row.waitFor();
+    const [registered] = (await cp.call<{ fingerprint: string; type: string }[]>("GET", "/v1/ssh-keys")).body;
+    expect(registered?.type).toBe("ssh-ed25519");
+    await expect(row.textContent()).resolves.toContain(registered?.fingerprint);
+    await page.getByRole("status").filter({ hasText: registered?.fingerprint }).waitFor();
+    await shot("ssh-keys");
+    await page.getByRole("button", { name: "Remove laptop" }).click();
+    await page.getByText("No key registered yet.").waitFor();
+    expect((await cp.call<unknown[]>("GET", "/v1/ssh-keys")).body).toEqual([]);
+  });
+
   it("lets a read key see the settings but not save them", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     expect(await page.evaluate(() => sessionStorage.getItem("runfleet.console.apiKey"))).toBeNull();
@@ -250,5 +276,15 @@ describe.runIf(run)("the web console", () => {
     const refused = await cp.call("PATCH", `/v1/endpoints/${endpointId}`, { workersMax: 2 }, readKey);
     expect(refused.status).toBe(403);
     await shot("settings-read-only");
+    await page.getByRole("link", { name: "SSH keys" }).click();
+    await page.getByRole("note").filter({ hasText: "scope read" }).waitFor();
   });
 });
+
+/** A new Ed25519 public key in OpenSSH's one-line form (`ssh-ed25519 <base64 of the wire encoding>`). */
+function openSshPublicKey(): string {
+  const { publicKey } = generateKeyPairSync("ed25519");
+  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x as string, "base64url");
+  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")}`;
+}
