@@ -7,6 +7,11 @@ export type Schemas = components["schemas"];
 /** Where the signed-in key is kept: session storage, so it ends with the tab and never enters a URL. */
 const KEY_STORAGE = "runfleet.console.apiKey";
 
+/** The subprotocol of the worker terminal's WebSocket. */
+const SHELL_PROTOCOL = "runfleet.shell.v1";
+/** The subprotocol that carries the API key on a WebSocket (`runfleet.bearer.<key>`). */
+const BEARER_PROTOCOL_PREFIX = "runfleet.bearer.";
+
 /** A signed-in console: the client and what the key may do. */
 export interface Session {
   runfleet: Runfleet;
@@ -14,6 +19,12 @@ export interface Session {
   key: Schemas["ApiKey"];
   /** True for an admin key: only then are the forms that change things enabled. */
   canWrite: boolean;
+  /**
+   * Opens the WebSocket of an interactive terminal in a worker (the exec path; admin keys only). A
+   * browser cannot set `Authorization` on a WebSocket, so the key travels as the `runfleet.bearer.<key>`
+   * subprotocol, beside `runfleet.shell.v1`, as the contract describes.
+   */
+  openShell(endpointId: string, workerId: string, size: { cols: number; rows: number }): WebSocket;
 }
 
 /** A client for this control plane (the console is served by it, so the API is on the same origin). */
@@ -30,7 +41,17 @@ export async function signIn(apiKey: string): Promise<Session> {
     throw new Error("this key has scope invoke and may only send jobs: sign in with a read or an admin key");
   }
   sessionStorage.setItem(KEY_STORAGE, apiKey);
-  return { runfleet, key, canWrite: key.scope === "admin" };
+  const openShell = (endpointId: string, workerId: string, size: { cols: number; rows: number }) => {
+    const url = new URL(
+      `/v1/endpoints/${encodeURIComponent(endpointId)}/workers/${encodeURIComponent(workerId)}/exec`,
+      window.location.origin,
+    );
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("cols", String(size.cols));
+    url.searchParams.set("rows", String(size.rows));
+    return new WebSocket(url, [SHELL_PROTOCOL, `${BEARER_PROTOCOL_PREFIX}${apiKey}`]);
+  };
+  return { runfleet, key, canWrite: key.scope === "admin", openShell };
 }
 
 /** The session of a key kept earlier in this tab, if it still works. */

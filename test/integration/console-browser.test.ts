@@ -144,6 +144,33 @@ describe.runIf(run)("the web console", () => {
     await shot("workers");
   });
 
+  it("opens a terminal in a worker: keys typed reach its shell, the output shows, and the exit status ends it", async () => {
+    const workerId = (await page.locator("tr[data-worker]").first().getAttribute("data-worker")) ?? "";
+    await page.getByRole("button", { name: `Terminal in ${workerId}` }).click();
+    const state = page.getByTestId("terminal-state");
+    await state.filter({ hasText: "connected" }).waitFor({ timeout: 30_000 });
+    const screen = page.getByRole("application", { name: "Worker terminal" });
+    await screen.click();
+    // The shell runs in the worker: its environment names the worker, arithmetic proves a shell ran it.
+    await page.keyboard.type("echo $((6 * 7))-in-$RUNPOD_POD_ID");
+    await page.keyboard.press("Enter");
+    await eventually(
+      async () => ((await screen.textContent())?.includes(`42-in-${workerId}`) ? true : undefined),
+      15_000,
+      "the command's output on the terminal",
+    );
+    await shot("terminal");
+    await page.keyboard.type("exit 3");
+    await page.keyboard.press("Enter");
+    await state.filter({ hasText: "exited with code 3" }).waitFor({ timeout: 15_000 });
+    const events = (
+      await cp.call<{ transport: string; exitCode: number | null }[]>("GET", `/v1/audit-events?workerId=${workerId}`)
+    ).body;
+    expect(events.find((event) => event.transport === "websocket")).toMatchObject({ exitCode: 3 });
+    await page.getByRole("button", { name: "Close terminal" }).click();
+    await expect(screen.count()).resolves.toBe(0);
+  });
+
   it("draws a burst: active workers and queue depth rise in the Metrics charts", async () => {
     for (let i = 0; i < 12; i++) {
       const sent = await cp.call("POST", `/v2/${endpointId}/run`, { input: { message: i, sleepMs: 2500 } });

@@ -1,17 +1,26 @@
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { ErrorBanner, StatusPill } from "../components/ui.js";
 import { formatAge } from "../format.js";
 import { useLoader } from "../hooks.js";
 import type { Schemas, Session } from "../session.js";
 
+/** The terminal and xterm.js (about half of the console's code) load when a terminal is first opened. */
+const WorkerTerminal = lazy(() =>
+  import("./worker-terminal.js").then((module) => ({ default: module.WorkerTerminal })),
+);
+
 /** Lines kept on screen while following a log. */
 const MAX_LINES = 2000;
 
-/** The endpoint's workers (state, GPUs, uptime), drain and stop, and a live follow of one's log. */
+/**
+ * The endpoint's workers (state, GPUs, uptime), drain and stop, a live follow of one's log, and (admin
+ * keys) a terminal in one.
+ */
 export function WorkersTab(props: { session: Session; endpointId: string }) {
   const { runfleet, canWrite } = props.session;
   const workers = useLoader((signal) => runfleet.workers.list(props.endpointId, { signal }), props.endpointId, 2000);
   const [following, setFollowing] = useState<string>();
+  const [terminalIn, setTerminalIn] = useState<string>();
   const [actionError, setActionError] = useState<unknown>();
   const act = async (action: "drain" | "stop", workerId: string) => {
     setActionError(undefined);
@@ -59,6 +68,14 @@ export function WorkersTab(props: { session: Session; endpointId: string }) {
                   </button>
                   {canWrite && (
                     <>
+                      <button
+                        type="button"
+                        onClick={() => setTerminalIn(w.id)}
+                        aria-pressed={terminalIn === w.id}
+                        aria-label={`Terminal in ${w.id}`}
+                      >
+                        Terminal
+                      </button>
                       <button type="button" onClick={() => act("drain", w.id)}>
                         Drain
                       </button>
@@ -72,6 +89,17 @@ export function WorkersTab(props: { session: Session; endpointId: string }) {
             ))}
           </tbody>
         </table>
+      )}
+      {terminalIn && (
+        <Suspense fallback={<p className="muted">Loading the terminal…</p>}>
+          <WorkerTerminal
+            key={terminalIn}
+            session={props.session}
+            endpointId={props.endpointId}
+            workerId={terminalIn}
+            onClose={() => setTerminalIn(undefined)}
+          />
+        </Suspense>
       )}
       {following && <LogFollow session={props.session} endpointId={props.endpointId} workerId={following} />}
     </div>
