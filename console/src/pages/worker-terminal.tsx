@@ -2,7 +2,7 @@ import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
-import type { Session } from "../session.js";
+import { describeError, type Schemas, type Session } from "../session.js";
 
 /** Where a terminal session stands, as the page shows it. */
 type TerminalState =
@@ -53,6 +53,7 @@ export function WorkerTerminal(props: { session: Session; endpointId: string; wo
       }
       const message = JSON.parse(event.data) as ShellMessage;
       if (message.type === "started") {
+        started = true;
         setState({ kind: "connected", sessionId: message.sessionId });
         terminal.focus();
       } else if (message.type === "exit") {
@@ -63,20 +64,19 @@ export function WorkerTerminal(props: { session: Session; endpointId: string; wo
         setState({ kind: "failed", message: message.message });
       }
     };
+    let started = false;
     socket.onclose = () => {
-      if (!ended) {
-        // A refused upgrade reaches a browser only as a closed socket: say what the usual causes are.
-        setState((now) =>
-          now.kind === "connecting"
-            ? {
-                kind: "failed",
-                message:
-                  "the control plane refused the terminal: the worker is not running (a FlashBoot standby, or waiting for GPUs), is gone, or runs outside Runfleet",
-              }
-            : { kind: "failed", message: "the connection to the control plane was lost" },
-        );
-      }
       terminal.options.disableStdin = true;
+      if (ended) {
+        return;
+      }
+      if (started) {
+        setState({ kind: "failed", message: "the connection to the control plane was lost" });
+        return;
+      }
+      // A refused upgrade reaches a browser only as a closed socket, without its problem document: the
+      // worker's record says why, most of the time.
+      void refusalReason(session, endpointId, workerId).then((message) => setState({ kind: "failed", message }));
     };
     const typed = terminal.onData((data) => {
       if (socket.readyState === WebSocket.OPEN) {
@@ -118,6 +118,29 @@ export function WorkerTerminal(props: { session: Session; endpointId: string; wo
       </button>
     </section>
   );
+}
+
+/** Why the control plane refused a terminal in a worker, from what the API says of the worker now. */
+async function refusalReason(session: Session, endpointId: string, workerId: string): Promise<string> {
+  let worker: Schemas["Worker"];
+  try {
+    worker = await session.runfleet.workers.get(endpointId, workerId);
+  } catch (error) {
+    return `the control plane refused the terminal (${describeError(error)})`;
+  }
+  if (worker.driver === "external") {
+    return "this worker runs outside Runfleet (registered by hand): it cannot be entered";
+  }
+  switch (worker.status) {
+    case "STANDBY":
+      return "this worker is a paused FlashBoot standby: it can be entered once it resumes";
+    case "THROTTLED":
+      return "this worker waits for GPUs and has not started yet";
+    case "STOPPING":
+      return "this worker is stopping";
+    default:
+      return `the control plane refused the terminal (the worker is ${worker.status}); see its log`;
+  }
 }
 
 function describeState(state: TerminalState): string {
