@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes two files from openapi.yaml. provider/src/runtime/generated/request-schemas.ts: the JSON Schemas of the
 // request bodies the Pulumi provider checks at `pulumi preview` (EndpointCreate, TemplateCreate, ApiKeyCreate,
-// RegistryAuthCreate), with every component schema they reference, as the contract states them. The provider
+// RegistryAuthCreate, SshKeyCreate), with every component schema they reference, as the contract states them. The provider
 // compiles them with Ajv, the validator the control plane compiles the same schemas with, so a limit exists
 // once (in openapi.yaml) and `pulumi preview` refuses exactly what the API would. Only annotations that do
 // not validate (`description`, `example`) and discriminator mappings (Ajv picks a branch by its tag's `const`)
@@ -19,7 +19,7 @@ const spec = parse(readFileSync(`${root}openapi.yaml`, "utf8"));
 const components = spec.components.schemas;
 
 /** The request bodies the provider validates: its resources' create bodies. */
-const ROOTS = ["EndpointCreate", "TemplateCreate", "ApiKeyCreate", "RegistryAuthCreate"];
+const ROOTS = ["EndpointCreate", "TemplateCreate", "ApiKeyCreate", "RegistryAuthCreate", "SshKeyCreate"];
 /** Keywords whose value is a map of names to schemas, a schema, or a list of schemas. */
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs"];
 const SCHEMA_VALUES = ["items", "additionalProperties", "propertyNames", "not", "contains", "if", "then", "else"];

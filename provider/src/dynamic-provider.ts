@@ -58,4 +58,5 @@ export const delegatingProviders: Readonly<Record<ResourceKind, dynamic.Resource
   template: new DelegatingProvider("template"),
   apiKey: new DelegatingProvider("apiKey"),
   registryAuth: new DelegatingProvider("registryAuth"),
+  sshKey: new DelegatingProvider("sshKey"),
 };

@@ -1,5 +1,6 @@
 /**
- * `@runfleet/pulumi`: Runfleet endpoints, templates and API keys as Pulumi resources. The provider is
+ * `@runfleet/pulumi`: Runfleet endpoints, templates, API keys, registry credentials and SSH keys as Pulumi
+ * resources. The provider is
  * a Pulumi dynamic provider that calls the control plane's management API (`/v1/...`). It finds the
  * control plane through stack configuration (`runfleet:baseUrl`, and `runfleet:apiKey` as a secret),
  * or the `RUNFLEET_BASE_URL` and `RUNFLEET_API_KEY` environment variables, read when each call is made.
@@ -28,6 +29,9 @@ export type {
   RegistryAuthInputs,
   RegistryAuthOutputs,
   ResourceKind,
+  SshKeyInputs,
+  SshKeyOutputs,
   TemplateInputs,
 } from "./runtime/types.js";
+export { SshKey, type SshKeyArgs } from "./ssh-key.js";
 export { Template, type TemplateArgs, type TemplateOutputs } from "./template.js";

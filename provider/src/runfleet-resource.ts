@@ -27,6 +27,7 @@ const TYPE_NAMES: Record<ResourceKind, string> = {
   template: "Template",
   apiKey: "ApiKey",
   registryAuth: "RegistryAuth",
+  sshKey: "SshKey",
 };
 
 /**

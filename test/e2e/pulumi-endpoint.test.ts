@@ -6,13 +6,7 @@ import {
   TEST_ADMIN_KEY,
   type TestControlPlane,
 } from "../support/control-plane-process.js";
-import {
-  type CommandResult,
-  createPulumiProject,
-  hasPulumiCli,
-  type PulumiProject,
-  pulumiBinDir,
-} from "../support/pulumi-cli.js";
+import { createPulumiProject, explain, hasPulumiCli, type PulumiProject, pulumiBinDir } from "../support/pulumi-cli.js";
 import { NODE, REPO_ROOT } from "../support/workers.js";
 
 const EXAMPLE = join(REPO_ROOT, "examples/pulumi-endpoint");
@@ -330,7 +324,3 @@ describe.runIf(requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scri
     }, 300_000);
   },
 );
-
-function explain(result: CommandResult): string {
-  return `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
-}

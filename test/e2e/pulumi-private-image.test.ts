@@ -17,13 +17,7 @@ import {
   requireTestRegistry,
   TEST_REGISTRY,
 } from "../support/docker-engine.js";
-import {
-  type CommandResult,
-  createPulumiProject,
-  hasPulumiCli,
-  type PulumiProject,
-  pulumiBinDir,
-} from "../support/pulumi-cli.js";
+import { createPulumiProject, explain, hasPulumiCli, type PulumiProject, pulumiBinDir } from "../support/pulumi-cli.js";
 import { REPO_ROOT } from "../support/workers.js";
 
 const bin = await pulumiBinDir();
@@ -163,7 +157,3 @@ describe.runIf(run)("a private image with registry credentials and a cache volum
     expect((await cp.call("GET", `/v1/templates/${outputs.templateId}`)).status).toBe(404);
   }, 300_000);
 });
-
-function explain(result: CommandResult): string {
-  return `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
-}

@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, requireChromium, type TestBrowser } from "../support/chromium.js";
 import { startTestControlPlane, TEST_ADMIN_KEY, type TestControlPlane } from "../support/control-plane-process.js";
+import { newOpenSshPublicKey } from "../support/ssh.js";
 import { eventually, NODE, REPO_ROOT } from "../support/workers.js";
 
 /**
@@ -276,7 +276,7 @@ describe.runIf(run)("the web console", () => {
       .getByRole("alert")
       .filter({ hasText: /public key/i })
       .waitFor();
-    await page.getByLabel(/Public key/).fill(`${openSshPublicKey()} someone@laptop`);
+    await page.getByLabel(/Public key/).fill(`${newOpenSshPublicKey()} someone@laptop`);
     await page.getByRole("button", { name: "Register key" }).click();
     const row = page.locator('tr[data-ssh-key="laptop"]');
     await row.waitFor();
@@ -307,11 +307,3 @@ describe.runIf(run)("the web console", () => {
     await page.getByRole("note").filter({ hasText: "scope read" }).waitFor();
   });
 });
-
-/** A new Ed25519 public key in OpenSSH's one-line form (`ssh-ed25519 <base64 of the wire encoding>`). */
-function openSshPublicKey(): string {
-  const { publicKey } = generateKeyPairSync("ed25519");
-  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x as string, "base64url");
-  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
-  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")}`;
-}

@@ -5,6 +5,7 @@ import {
   endpointSpec,
   type RequestValidator,
   registryAuthSpec,
+  sshKeySpec,
   templateSpec,
 } from "@runfleet/pulumi/runtime";
 import { describe, expect, it } from "vitest";
@@ -90,6 +91,7 @@ describe.each([
   ["createTemplate", "TemplateCreate", templateSpec.validator, { name: "t", command: ["run"] }],
   ["createApiKey", "ApiKeyCreate", apiKeySpec.validator, { name: "k", scope: "invoke" }],
   ["createRegistryAuth", "RegistryAuthCreate", registryAuthSpec.validator, { name: "r", username: "u", password: "p" }],
+  ["createSshKey", "SshKeyCreate", sshKeySpec.validator, { name: "s", publicKey: "ssh-ed25519 AAAA" }],
 ] as [string, string, RequestValidator, Schema][])(
   "%s: the provider refuses what the contract refuses, with the same words",
   (operationId, schemaName, validator, base) => {

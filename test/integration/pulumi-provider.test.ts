@@ -10,6 +10,7 @@ import {
 } from "@runfleet/pulumi/runtime";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestControlPlane, TEST_ADMIN_KEY, type TestControlPlane } from "../support/control-plane-process.js";
+import { newOpenSshPublicKey } from "../support/ssh.js";
 
 /** The configure request the engine sends, built from a plain map of stack configuration. */
 function stackConfig(values: Record<string, string>) {
@@ -180,6 +181,36 @@ describe("the Pulumi provider's methods, called directly against a real control 
     const { id, outs } = await providers.template.create({ name, imageName: "img:1", memoryLimitMb: 512 });
     const updated = await providers.template.update?.(id, outs as never, { name, imageName: "img:1" });
     expect(updated?.outs).toMatchObject({ templateId: id, memoryLimitMb: null, imageName: "img:1" });
+  });
+
+  it("SSH keys: registered with their fingerprint, kept as given (comment and all), replaced on a change, removed", async () => {
+    const name = `ssh-${Math.random().toString(36).slice(2)}`;
+    const line = (comment: string) => `${newOpenSshPublicKey()} ${comment}`;
+    const inputs = { name, publicKey: line("alice@laptop") };
+    const { id, outs } = await providers.sshKey.create(inputs);
+    const registered = (await cp.call<{ fingerprint: string; publicKey: string }>("GET", `/v1/ssh-keys/${id}`)).body;
+    expect(outs).toMatchObject({
+      sshKeyId: id,
+      name,
+      type: "ssh-ed25519",
+      fingerprint: registered.fingerprint,
+      publicKey: inputs.publicKey,
+    });
+    expect(outs).not.toHaveProperty("lastUsedAt");
+    // The control plane drops the comment; the state keeps the program's line, so nothing looks changed.
+    expect(registered.publicKey).toBe(inputs.publicKey.split(" ").slice(0, 2).join(" "));
+    const olds = outs as never;
+    expect((await providers.sshKey.diff?.(id, olds, inputs))?.changes).toBe(false);
+    expect((await providers.sshKey.read?.(id, olds))?.props).toMatchObject({ publicKey: inputs.publicKey });
+    expect((await providers.sshKey.diff?.(id, olds, { ...inputs, name: `${name}-2` }))?.replaces).toEqual(["name"]);
+    expect((await providers.sshKey.diff?.(id, olds, { ...inputs, publicKey: line("x") }))?.replaces).toEqual([
+      "publicKey",
+    ]);
+    const bad = await providers.sshKey.check?.({} as never, { name, publicKey: "" });
+    expect(bad?.failures?.map((failure) => failure.property)).toContain("publicKey");
+    await providers.sshKey.delete?.(id, olds);
+    expect((await cp.call("GET", `/v1/ssh-keys/${id}`)).status).toBe(404);
+    expect(await providers.sshKey.read?.(id, olds)).toEqual({});
   });
 
   it("registry credentials: the password stays in state only, changes in place, and a template pulls with them", async () => {

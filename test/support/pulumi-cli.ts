@@ -82,3 +82,8 @@ function run(file: string, args: string[], options: { cwd: string; env?: NodeJS.
     });
   });
 }
+
+/** A command's exit code and output, for an assertion's message. */
+export function explain(result: CommandResult): string {
+  return `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
+}

@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 
 /** Whether Debian's OpenSSH client (`ssh`, `ssh-keygen`, `ssh-keyscan`) is installed. */
 export const HAS_OPENSSH =
@@ -56,4 +57,15 @@ export function scanHostKey(port: number): string {
   });
   const line = scanned.stdout.split("\n").find((l) => l.includes("ssh-ed25519"));
   return line?.split(" ").slice(1, 3).join(" ") ?? "";
+}
+
+/**
+ * A new Ed25519 public key in OpenSSH's one-line form (`ssh-ed25519 <base64 of its wire encoding>`), without
+ * a comment; made with node:crypto, so no OpenSSH is needed.
+ */
+export function newOpenSshPublicKey(): string {
+  const { publicKey } = generateKeyPairSync("ed25519");
+  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x as string, "base64url");
+  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")}`;
 }

@@ -11,6 +11,7 @@ import { ConnectionSettings } from "./connection.js";
 import { type EndpointInputs, type EndpointOutputs, endpointSpec } from "./endpoint-spec.js";
 import { type RegistryAuthInputs, type RegistryAuthOutputs, registryAuthSpec } from "./registry-auth-spec.js";
 import { type ResourceProviderOptions, RunfleetResourceProvider } from "./resource-provider.js";
+import { type SshKeyInputs, type SshKeyOutputs, sshKeySpec } from "./ssh-key-spec.js";
 import { type TemplateInputs, type TemplateOutputs, templateSpec } from "./template-spec.js";
 
 export type { ApiKeyInputs, ApiKeyOutputs } from "./api-key-spec.js";
@@ -28,6 +29,8 @@ export {
   RunfleetResourceProvider,
 } from "./resource-provider.js";
 export { ControlPlaneUnreachableError, type FetchFunction, RunfleetApiError } from "./runfleet-client.js";
+export type { SshKeyInputs, SshKeyOutputs } from "./ssh-key-spec.js";
+export { sshKeySpec } from "./ssh-key-spec.js";
 export type { TemplateInputs, TemplateOutputs } from "./template-spec.js";
 export { templateSpec } from "./template-spec.js";
 
@@ -43,6 +46,7 @@ export interface RunfleetProviders {
   readonly template: dynamic.ResourceProvider<TemplateInputs, TemplateOutputs>;
   readonly apiKey: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs>;
   readonly registryAuth: dynamic.ResourceProvider<RegistryAuthInputs, RegistryAuthOutputs>;
+  readonly sshKey: dynamic.ResourceProvider<SshKeyInputs, SshKeyOutputs>;
 }
 
 /** Builds the provider implementations; the provider process uses {@link providers}, tests build their own. */
@@ -55,6 +59,7 @@ export function createProviders(options: ResourceProviderOptions = {}): Runfleet
     template: new RunfleetResourceProvider(templateSpec, connection, options),
     apiKey: new RunfleetResourceProvider(apiKeySpec, connection, options),
     registryAuth: new RunfleetResourceProvider(registryAuthSpec, connection, options),
+    sshKey: new RunfleetResourceProvider(sshKeySpec, connection, options),
   };
 }
 

@@ -11,7 +11,7 @@ import type { components } from "@runfleet/sdk/generated";
 type Schemas = components["schemas"];
 
 /** The kinds of resource this package provides. */
-export type ResourceKind = "endpoint" | "template" | "apiKey" | "registryAuth";
+export type ResourceKind = "endpoint" | "template" | "apiKey" | "registryAuth" | "sshKey";
 
 /** The plain inputs of an `Endpoint`: the management API's create body. */
 export type EndpointInputs = Schemas["EndpointCreate"];
@@ -54,4 +54,13 @@ export type ApiKeyOutputs = Omit<Schemas["ApiKey"], "id" | "lastUsedAt" | "revok
    * read with `ApiKey.get`: the API shows a secret once, when the key is created.
    */
   key?: string;
+};
+
+/** The plain inputs of an `SshKey`: the management API's create body. */
+export type SshKeyInputs = Schemas["SshKeyCreate"];
+
+/** What Pulumi stores for an `SshKey`; `lastUsedAt` is left out, so that refreshes do not churn. */
+export type SshKeyOutputs = Omit<Schemas["SshKey"], "id" | "lastUsedAt"> & {
+  /** The key's id (`ssh_...`). */
+  sshKeyId: string;
 };

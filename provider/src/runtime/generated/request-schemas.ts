@@ -2,7 +2,12 @@
 // biome-ignore-all lint/suspicious/noThenProperty: `then` here is JSON Schema's keyword, not a thenable.
 
 /** The request bodies the Pulumi provider validates. */
-export type RequestSchemaName = "EndpointCreate" | "TemplateCreate" | "ApiKeyCreate" | "RegistryAuthCreate";
+export type RequestSchemaName =
+  | "EndpointCreate"
+  | "TemplateCreate"
+  | "ApiKeyCreate"
+  | "RegistryAuthCreate"
+  | "SshKeyCreate";
 
 /**
  * The contract's component schemas that the provider's resources are checked against (JSON Schema 2020-12,
@@ -92,6 +97,15 @@ export const REQUEST_SCHEMAS: Readonly<Record<string, object>> = {
     type: "object",
     propertyNames: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
     additionalProperties: { type: "string", maxLength: 32768 },
+  },
+  SshKeyCreate: {
+    type: "object",
+    required: ["name", "publicKey"],
+    additionalProperties: false,
+    properties: {
+      name: { type: "string", minLength: 1, maxLength: 128 },
+      publicKey: { type: "string", minLength: 16, maxLength: 16384 },
+    },
   },
   TemplateCreate: {
     type: "object",
