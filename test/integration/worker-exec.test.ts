@@ -277,7 +277,13 @@ describe("sessions inside a worker (process driver)", () => {
       expect(Date.parse(event.endedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(event.startedAt));
     }
     const failing = events.find((event) => event.command.join(" ") === "sh -c echo partial; exit 3");
-    expect(failing).toMatchObject({ transport: "http", tty: false, exitCode: 3, outcome: "exited" });
+    expect(failing).toMatchObject({
+      transport: "http",
+      tty: false,
+      exitCode: 3,
+      outcome: "exited",
+      remoteAddress: "127.0.0.1",
+    });
     // Newest first, and filtered by worker.
     const sorted = [...events].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
     expect(events.map((e) => e.id)).toEqual(sorted.map((e) => e.id));

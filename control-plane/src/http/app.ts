@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { Hono } from "hono";
 import type { Authenticator } from "../auth/authenticator.js";
 import { denialReason, type Principal } from "../auth/principal.js";
@@ -58,7 +59,14 @@ export function createApp(deps: AppDependencies): Hono {
   for (const operation of deps.document.operations) {
     app.on(operation.method.toUpperCase(), operation.routerPath, async (c) => {
       try {
-        return await dispatch(deps, operation, c.req.raw, c.req.param() as Record<string, string>);
+        const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+        return await dispatch(
+          deps,
+          operation,
+          c.req.raw,
+          c.req.param() as Record<string, string>,
+          incoming?.socket?.remoteAddress ?? null,
+        );
       } catch (thrown) {
         const error = answerableError(thrown);
         if (c.req.raw.signal.aborted && !ControlPlaneError.is(error)) {
@@ -159,6 +167,7 @@ async function dispatch(
   operation: OperationDescriptor,
   request: Request,
   pathParams: Record<string, string>,
+  remoteAddress: string | null,
 ): Promise<Response> {
   let principal: Principal | null = null;
   if (operation.secured) {
@@ -178,7 +187,7 @@ async function dispatch(
 
   const release = deps.admit?.(operation.operationId, principal, pathParams);
   try {
-    return await validateAndHandle(deps, operation, request, pathParams, principal, release ?? noop);
+    return await validateAndHandle(deps, operation, request, pathParams, remoteAddress, principal, release ?? noop);
   } finally {
     release?.();
   }
@@ -191,6 +200,7 @@ async function validateAndHandle(
   operation: OperationDescriptor,
   request: Request,
   pathParams: Record<string, string>,
+  remoteAddress: string | null,
   principal: Principal | null,
   admitted: () => void,
 ): Promise<Response> {
@@ -253,6 +263,7 @@ async function validateAndHandle(
     input: { path: pathParams, query, header, body } as unknown as OperationContext<OperationId>["input"],
     principal,
     request,
+    remoteAddress,
     // Made on first use: only the held operations (job-take, runsync, status-sync, stream) need one.
     get signal() {
       return request.signal;

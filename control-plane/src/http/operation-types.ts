@@ -78,6 +78,11 @@ export interface OperationContext<Op extends OperationId> {
   principal: Principal | null;
   /** The raw request (headers a handler may need beyond the declared ones). */
   request: Request;
+  /**
+   * The address of the peer that sent the request, as the connection shows it (a load balancer's or a
+   * follower's when one relayed it); null when the request did not come over a socket.
+   */
+  remoteAddress: string | null;
   /** Aborted when the client goes away; long polls stop early on it. */
   signal: AbortSignal;
   /**

@@ -33,7 +33,7 @@ export function execHandlers(deps: {
   sshKeys: SshKeyService;
 }): ExecHandlers {
   return {
-    execInWorker: async ({ input, principal, signal }) => {
+    execInWorker: async ({ input, principal, signal, remoteAddress }) => {
       const actor = actorOf(principal);
       await deps.endpoints.get(input.path.endpointId);
       const events = new EventQueue<ExecEvent>();
@@ -44,7 +44,7 @@ export function execHandlers(deps: {
         command: input.body.command,
         tty: null,
         transport: "http",
-        remoteAddress: null,
+        remoteAddress,
         timeoutMs: input.body.timeoutSeconds !== undefined ? input.body.timeoutSeconds * 1000 : undefined,
         onOutput: (stream, data) => events.push({ type: stream, data: data.toString("base64") }),
       });
