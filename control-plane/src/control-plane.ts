@@ -13,6 +13,7 @@ import { createDriverSet } from "./drivers/driver-set.js";
 import type { WorkerDriver } from "./drivers/worker-driver.js";
 import { ControlPlaneError } from "./errors/control-plane-error.js";
 import { ExecService } from "./exec/exec-service.js";
+import type { SshGateway } from "./exec/ssh-gateway.js";
 import { detectGpus, GpuInventory, parseDeclaredGpus } from "./gpus/gpu-inventory.js";
 import { createApp } from "./http/app.js";
 import { defaultConsoleDir } from "./http/console-assets.js";
@@ -78,6 +79,8 @@ export interface ControlPlane {
   fetch(request: Request): Promise<Response>;
   /** The URL workers and the banner use; set once the server listens. */
   baseUrl: string;
+  /** Where the SSH gateway listens (`GET /v1/ssh-gateway`); set once it does, undefined while it is off. */
+  sshGateway: Pick<SshGateway, "port" | "hostKeyFingerprint"> | undefined;
   /** The job lifecycle (exposed for embedders and tests). */
   readonly jobs: JobService;
   /** The registered workers. */
@@ -406,6 +409,7 @@ export async function createControlPlane(
     const document = loadOpenApiDocument();
     let shuttingDown = false;
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+    let sshGateway: Pick<SshGateway, "port" | "hostKeyFingerprint"> | undefined;
     const pingIntervalMs = Math.max(100, Math.floor(config.jobLeaseMs / 3));
     // The driver that runs a worker; none for external workers (their output is not captured here).
     const driverOf = (workerId: string): WorkerDriver | undefined => {
@@ -423,7 +427,7 @@ export async function createControlPlane(
     });
     await exec.recover();
     const handlers = {
-      ...execHandlers({ store, endpoints, exec, sshKeys }),
+      ...execHandlers({ store, endpoints, exec, sshKeys, sshGateway: () => sshGateway }),
       ...systemHandlers({
         store,
         openApiText: document.text,
@@ -674,6 +678,12 @@ export async function createControlPlane(
       routeToWorkers,
       get baseUrl() {
         return baseUrl;
+      },
+      get sshGateway() {
+        return sshGateway;
+      },
+      set sshGateway(gateway: Pick<SshGateway, "port" | "hostKeyFingerprint"> | undefined) {
+        sshGateway = gateway;
       },
       set baseUrl(url: string) {
         baseUrl = url;

@@ -98,13 +98,21 @@ describe.runIf(run)("the SSH gateway of a cluster (two control planes on one Pos
 
     // The follower listens for SSH at once, before it leads, and relays to the leader's gateway.
     await eventually(
-      async () => (scanHostKey(sshPorts[1] as number) !== "" ? true : undefined),
+      async () => ((await scanHostKey(sshPorts[1] as number)) !== "" ? true : undefined),
       30_000,
       "the follower's SSH port to answer",
     );
-    const hostKey = scanHostKey(sshPorts[0] as number);
+    const hostKey = await scanHostKey(sshPorts[0] as number);
     expect(hostKey).toMatch(/^ssh-ed25519 /);
-    expect(scanHostKey(sshPorts[1] as number)).toBe(hostKey);
+    expect(await scanHostKey(sshPorts[1] as number)).toBe(hostKey);
+    // The API names the leader's gateway, whichever replica is asked.
+    const gatewayVia = async (port: number) =>
+      (
+        await adminCall(() => ({ url: `http://127.0.0.1:${port}` }) as ServeProcess, TEST_ADMIN_KEY)<{
+          port: number;
+        }>("GET", "/v1/ssh-gateway")
+      ).body;
+    expect(await gatewayVia(ports[1] as number)).toMatchObject({ enabled: true, port: sshPorts[0] });
     expect(await podId(sshPorts[1] as number, workerId)).toMatchObject({ status: 0, stdout: `${workerId}\n` });
     expect(await podId(sshPorts[0] as number, workerId)).toMatchObject({ status: 0, stdout: `${workerId}\n` });
 
@@ -114,7 +122,8 @@ describe.runIf(run)("the SSH gateway of a cluster (two control planes on one Pos
     await leader.exited;
     const next = await follower;
     const nextWorker = await workerOf(() => next);
-    expect(scanHostKey(sshPorts[1] as number)).toBe(hostKey);
+    expect(await scanHostKey(sshPorts[1] as number)).toBe(hostKey);
     expect(await podId(sshPorts[1] as number, nextWorker)).toMatchObject({ status: 0, stdout: `${nextWorker}\n` });
+    expect(await gatewayVia(ports[1] as number)).toMatchObject({ enabled: true, port: sshPorts[1] });
   }, 150_000);
 });

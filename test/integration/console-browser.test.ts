@@ -44,7 +44,12 @@ describe.runIf(run)("the web console", () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    cp = await startTestControlPlane({ metricsIntervalMs: 500, autoscalerTickMs: 100, workerStopGraceMs: 2000 });
+    cp = await startTestControlPlane({
+      metricsIntervalMs: 500,
+      autoscalerTickMs: 100,
+      workerStopGraceMs: 2000,
+      sshPort: 0,
+    });
     const template = await cp.call<{ id: string }>("POST", "/v1/templates", {
       name: "echo",
       command: [NODE, "examples/echo-worker/dist/worker.js"],
@@ -269,6 +274,11 @@ describe.runIf(run)("the web console", () => {
     await page.getByRole("link", { name: "SSH keys" }).click();
     await page.getByRole("heading", { name: "SSH keys" }).waitFor();
     await page.getByText("No key registered yet.").waitFor();
+    // How to connect: the gateway's port and host key, from the API.
+    const gateway = page.getByTestId("ssh-gateway");
+    await gateway.waitFor();
+    await expect(gateway.textContent()).resolves.toContain(`ssh -p ${cp.server.sshGateway?.port} <workerId>@127.0.0.1`);
+    await expect(gateway.textContent()).resolves.toContain(cp.server.sshGateway?.hostKeyFingerprint);
     await page.getByLabel("Name").fill("laptop");
     await page.getByLabel(/Public key/).fill("ssh-ed25519 not-base64-at-all");
     await page.getByRole("button", { name: "Register key" }).click();

@@ -44,6 +44,12 @@ describe("the management API, in process through the generated client types", ()
     expect(list.data?.map((e) => e.id)).toContain(data?.id);
   });
 
+  it("says the SSH gateway is off when the control plane was started without --ssh-port", async () => {
+    const { data, response } = await cp.api.GET("/v1/ssh-gateway");
+    expect(response.status).toBe(200);
+    expect(data).toEqual({ enabled: false, port: null, hostKeyFingerprint: null });
+  });
+
   it("answers workersMin > workersMax with a 400 naming both fields", async () => {
     const { error, response } = await cp.api.POST("/v1/endpoints", {
       body: { name: "bad", templateId, workersMin: 3, workersMax: 2 },

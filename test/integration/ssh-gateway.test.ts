@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ApiError, createRunfleet, type Runfleet } from "@runfleet/sdk";
@@ -11,7 +11,7 @@ import {
   TEST_ADMIN_KEY,
   type TestControlPlane,
 } from "../support/control-plane-process.js";
-import { HAS_OPENSSH, OPENSSH_CLIENT, runSsh } from "../support/ssh.js";
+import { HAS_OPENSSH, OPENSSH_CLIENT, runSsh, scanHostKey } from "../support/ssh.js";
 import { eventually, NODE } from "../support/workers.js";
 
 describe.runIf(requireService(HAS_OPENSSH, OPENSSH_CLIENT))("the SSH gateway (OpenSSH client, process driver)", () => {
@@ -51,6 +51,20 @@ describe.runIf(requireService(HAS_OPENSSH, OPENSSH_CLIENT))("the SSH gateway (Op
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(path, "utf8")).toMatch(/BEGIN OPENSSH PRIVATE KEY/);
     expect(cp.server.sshGateway?.hostKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+
+  it("tells admin keys where it listens and its host key's fingerprint, as ssh-keygen prints the key", async () => {
+    const gateway = await runfleet.sshKeys.gateway();
+    expect(gateway).toEqual({ enabled: true, port, hostKeyFingerprint: cp.server.sshGateway?.hostKeyFingerprint });
+    const hostKey = join(keys, "host_key.pub");
+    writeFileSync(hostKey, `${await scanHostKey(port)}\n`);
+    const printed = spawnSync("ssh-keygen", ["-l", "-E", "sha256", "-f", hostKey], { encoding: "utf8" });
+    expect(printed.stdout.split(" ")[1]).toBe(gateway.hostKeyFingerprint);
+    const reader = await runfleet.keys.create({ name: "reader", scope: "read" });
+    const refused = await createRunfleet({ baseUrl: cp.url, apiKey: reader.key })
+      .sshKeys.gateway()
+      .catch((error: unknown) => error as ApiError);
+    expect((refused as ApiError).status).toBe(403);
   });
 
   it("registers a public key through /v1/ssh-keys with the fingerprint ssh-keygen prints; refuses junk and duplicates", async () => {

@@ -50,13 +50,22 @@ export function runSsh(target: SshTarget, args: readonly string[], input = ""): 
   });
 }
 
-/** The ed25519 host key a gateway on 127.0.0.1:`port` offers, as `ssh-keyscan` prints it (type and key). */
-export function scanHostKey(port: number): string {
-  const scanned = spawnSync("ssh-keyscan", ["-p", String(port), "-t", "ed25519", "-T", "10", "127.0.0.1"], {
-    encoding: "utf8",
+/**
+ * The ed25519 host key a gateway on 127.0.0.1:`port` offers, as `ssh-keyscan` prints it (type and key), or
+ * "" when none answered. Asynchronous: the gateway may run in this very process.
+ */
+export function scanHostKey(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(
+      "ssh-keyscan",
+      ["-p", String(port), "-t", "ed25519", "-T", "10", "127.0.0.1"],
+      { timeout: 30_000 },
+      (_error, stdout) => {
+        const line = stdout.split("\n").find((l) => l.includes("ssh-ed25519"));
+        resolve(line?.split(" ").slice(1, 3).join(" ") ?? "");
+      },
+    );
   });
-  const line = scanned.stdout.split("\n").find((l) => l.includes("ssh-ed25519"));
-  return line?.split(" ").slice(1, 3).join(" ") ?? "";
 }
 
 /**

@@ -11,6 +11,10 @@ import type { Schemas, Session } from "../session.js";
 export function SshKeysPage({ session }: { session: Session }) {
   const { runfleet, canWrite } = session;
   const keys = useLoader((signal) => (canWrite ? runfleet.sshKeys.list({ signal }) : Promise.resolve([])), "ssh-keys");
+  const gateway = useLoader(
+    (signal) => (canWrite ? runfleet.sshKeys.gateway({ signal }) : Promise.resolve(undefined)),
+    "ssh-gateway",
+  );
   const [name, setName] = useState("");
   const [publicKey, setPublicKey] = useState("");
   const [added, setAdded] = useState<Schemas["SshKey"]>();
@@ -51,12 +55,23 @@ export function SshKeysPage({ session }: { session: Session }) {
   return (
     <section aria-labelledby="ssh-keys-title">
       <h1 id="ssh-keys-title">SSH keys</h1>
-      <p className="muted">
-        The holders of these keys open a shell in any worker through the SSH gateway:{" "}
-        <code>ssh -p &lt;port&gt; &lt;workerId&gt;@&lt;host&gt;</code>, the port of{" "}
-        <code>runfleet serve --ssh-port</code> (its banner prints the command and the host key's fingerprint).
-      </p>
-      <ErrorBanner error={keys.error ?? failure} />
+      <p className="muted">The holders of these keys open a shell in any worker through the SSH gateway.</p>
+      {gateway.data?.enabled === true && (
+        <p data-testid="ssh-gateway">
+          Connect with{" "}
+          <code>
+            ssh -p {gateway.data.port} &lt;workerId&gt;@{window.location.hostname}
+          </code>
+          ; the gateway's host key is <span className="mono">{gateway.data.hostKeyFingerprint}</span>.
+        </p>
+      )}
+      {gateway.data?.enabled === false && (
+        <p className="banner info" role="note" data-testid="ssh-gateway">
+          The SSH gateway is off: start the control plane with <code>--ssh-port</code> (<code>RUNFLEET_SSH_PORT</code>)
+          to use these keys.
+        </p>
+      )}
+      <ErrorBanner error={keys.error ?? gateway.error ?? failure} />
       {added && (
         <div className="banner ok" role="status">
           <p>

@@ -523,6 +523,11 @@ export class AuditApi {
 export class SshKeysApi {
   constructor(private readonly ctx: ClientContext) {}
 
+  /** Whether the control plane runs the SSH gateway, its port and its host key's fingerprint. */
+  async gateway(call?: CallOptions): Promise<Schemas["SshGateway"]> {
+    return unwrap(await this.ctx.api.GET("/v1/ssh-gateway", { signal: callSignal(this.ctx.options, call) }));
+  }
+
   /** Every registered key. */
   async list(call?: CallOptions): Promise<Schemas["SshKey"][]> {
     return unwrap(await this.ctx.api.GET("/v1/ssh-keys", { signal: callSignal(this.ctx.options, call) }));

@@ -693,6 +693,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ssh-gateway": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the SSH gateway listens
+         * @description Whether this control plane runs the SSH gateway (`runfleet serve --ssh-port`), on which port, and
+         *     its host key's fingerprint, for users to build `ssh -p <port> <workerId>@<host>` and to check the key
+         *     their client is shown. On a cluster, the leader's. Admin keys only.
+         */
+        get: operations["getSshGateway"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ssh-keys/{sshKeyId}": {
         parameters: {
             query?: never;
@@ -2232,6 +2254,24 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             /** @description When the gateway last accepted it. */
             lastUsedAt: components["schemas"]["Timestamp"] | null;
+        };
+        /** @description The SSH gateway of the control plane, when it runs one. */
+        SshGateway: {
+            /**
+             * @description Whether the gateway listens (`runfleet serve --ssh-port`).
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description The port it listens on; null when it is off.
+             * @example 2222
+             */
+            port: number | null;
+            /**
+             * @description Its host key's SHA-256 fingerprint, as `ssh-keygen -lf` prints it; null when it is off.
+             * @example SHA256:3m1bGqv1Yl9i9m7n0fqZp6o1R1m1B7j1V0h1dG0oY7Q
+             */
+            hostKeyFingerprint: string | null;
         };
         /** @description One sample of a series. */
         MetricPoint: {
@@ -4434,6 +4474,28 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+        };
+    };
+    getSshGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gateway's state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SshGateway"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getSshKey: {

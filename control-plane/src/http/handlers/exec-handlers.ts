@@ -2,6 +2,7 @@ import type { components } from "@runfleet/sdk/generated";
 import type { Principal } from "../../auth/principal.js";
 import { ControlPlaneError } from "../../errors/control-plane-error.js";
 import type { ExecActor, ExecService } from "../../exec/exec-service.js";
+import type { SshGateway } from "../../exec/ssh-gateway.js";
 import type { EndpointService } from "../../management/endpoint-service.js";
 import type { SshKeyService } from "../../management/ssh-key-service.js";
 import type { Store } from "../../store/store.js";
@@ -14,7 +15,14 @@ type ExecEvent = components["schemas"]["ExecEvent"];
 /** Sessions inside workers, their audit log, and the SSH keys of the gateway. */
 export type ExecHandlers = Pick<
   OperationHandlers,
-  "execInWorker" | "openWorkerShell" | "listAuditEvents" | "listSshKeys" | "createSshKey" | "getSshKey" | "deleteSshKey"
+  | "execInWorker"
+  | "openWorkerShell"
+  | "listAuditEvents"
+  | "listSshKeys"
+  | "createSshKey"
+  | "getSshKey"
+  | "deleteSshKey"
+  | "getSshGateway"
 >;
 
 /** The actor an API key is recorded as. Only admin keys get this far (`x-runfleet-admin-only`). */
@@ -31,6 +39,8 @@ export function execHandlers(deps: {
   endpoints: EndpointService;
   exec: ExecService;
   sshKeys: SshKeyService;
+  /** Where the SSH gateway listens, once it does; undefined while it is off. */
+  sshGateway: () => Pick<SshGateway, "port" | "hostKeyFingerprint"> | undefined;
 }): ExecHandlers {
   return {
     execInWorker: async ({ input, principal, signal, remoteAddress }) => {
@@ -94,6 +104,16 @@ export function execHandlers(deps: {
         limit: input.query.limit,
       });
       return { status: 200, body: events.map(presentAuditEvent) };
+    },
+    getSshGateway: async () => {
+      const gateway = deps.sshGateway();
+      return {
+        status: 200,
+        body:
+          gateway === undefined
+            ? { enabled: false, port: null, hostKeyFingerprint: null }
+            : { enabled: true, port: gateway.port, hostKeyFingerprint: gateway.hostKeyFingerprint },
+      };
     },
     listSshKeys: async () => ({ status: 200, body: (await deps.sshKeys.list()).map(presentSshKey) }),
     createSshKey: async ({ input, principal }) => ({

@@ -1920,6 +1920,18 @@ type SimulatedFigures struct {
 	WorkerSeconds float64 `json:"workerSeconds"`
 }
 
+// SshGateway The SSH gateway of the control plane, when it runs one.
+type SshGateway struct {
+	// Enabled Whether the gateway listens (`runfleet serve --ssh-port`).
+	Enabled bool `json:"enabled"`
+
+	// HostKeyFingerprint Its host key's SHA-256 fingerprint, as `ssh-keygen -lf` prints it; null when it is off.
+	HostKeyFingerprint *string `json:"hostKeyFingerprint"`
+
+	// Port The port it listens on; null when it is off.
+	Port *int `json:"port"`
+}
+
 // SshKey A registered SSH public key.
 type SshKey struct {
 	// CreatedAt An RFC 3339 instant in UTC.
@@ -3683,6 +3695,15 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/registry-auths/{registryAuthId} (the `UpdateRegistryAuth` operationId).
 	UpdateRegistryAuth(ctx context.Context, registryAuthId RegistryAuthId, body UpdateRegistryAuthJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetSshGateway Where the SSH gateway listens
+	//
+	// Whether this control plane runs the SSH gateway (`runfleet serve --ssh-port`), on which port, and
+	// its host key's fingerprint, for users to build `ssh -p <port> <workerId>@<host>` and to check the key
+	// their client is shown. On a cluster, the leader's. Admin keys only.
+	//
+	// Corresponds with GET /v1/ssh-gateway (the `GetSshGateway` operationId).
+	GetSshGateway(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListSshKeys List SSH public keys
 	//
 	// The keys the SSH gateway (`runfleet serve --ssh-port`) accepts. Admin keys only.
@@ -4823,6 +4844,25 @@ func (c *Client) UpdateRegistryAuthWithBody(ctx context.Context, registryAuthId 
 // Corresponds with PATCH /v1/registry-auths/{registryAuthId} (the `UpdateRegistryAuth` operationId).
 func (c *Client) UpdateRegistryAuth(ctx context.Context, registryAuthId RegistryAuthId, body UpdateRegistryAuthJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRegistryAuthRequest(c.Server, registryAuthId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSshGateway Where the SSH gateway listens
+//
+// Whether this control plane runs the SSH gateway (`runfleet serve --ssh-port`), on which port, and
+// its host key's fingerprint, for users to build `ssh -p <port> <workerId>@<host>` and to check the key
+// their client is shown. On a cluster, the leader's. Admin keys only.
+//
+// Corresponds with GET /v1/ssh-gateway (the `GetSshGateway` operationId).
+func (c *Client) GetSshGateway(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSshGatewayRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -7218,6 +7258,33 @@ func NewUpdateRegistryAuthRequestWithBody(server string, registryAuthId Registry
 	return req, nil
 }
 
+// NewGetSshGatewayRequest constructs an http.Request for the GetSshGateway method
+func NewGetSshGatewayRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/ssh-gateway")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListSshKeysRequest constructs an http.Request for the ListSshKeys method
 func NewListSshKeysRequest(server string) (*http.Request, error) {
 	var err error
@@ -9192,6 +9259,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/registry-auths/{registryAuthId} (the `UpdateRegistryAuth` operationId).
 	UpdateRegistryAuthWithResponse(ctx context.Context, registryAuthId RegistryAuthId, body UpdateRegistryAuthJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRegistryAuthResponse, error)
+
+	// GetSshGatewayWithResponse Where the SSH gateway listens
+	//
+	// Whether this control plane runs the SSH gateway (`runfleet serve --ssh-port`), on which port, and
+	// its host key's fingerprint, for users to build `ssh -p <port> <workerId>@<host>` and to check the key
+	// their client is shown. On a cluster, the leader's. Admin keys only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/ssh-gateway (the `GetSshGateway` operationId).
+	GetSshGatewayWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSshGatewayResponse, error)
 
 	// ListSshKeysWithResponse List SSH public keys
 	//
@@ -12018,6 +12096,61 @@ func (r UpdateRegistryAuthResponse) ContentType() string {
 	return ""
 }
 
+type GetSshGatewayResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SshGateway
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSshGatewayResponse) GetJSON200() *SshGateway {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetSshGatewayResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetSshGatewayResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSshGatewayResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSshGatewayResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSshGatewayResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSshGatewayResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListSshKeysResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14776,6 +14909,23 @@ func (c *ClientWithResponses) UpdateRegistryAuthWithResponse(ctx context.Context
 	return ParseUpdateRegistryAuthResponse(rsp)
 }
 
+// GetSshGatewayWithResponse Where the SSH gateway listens
+//
+// Whether this control plane runs the SSH gateway (`runfleet serve --ssh-port`), on which port, and
+// its host key's fingerprint, for users to build `ssh -p <port> <workerId>@<host>` and to check the key
+// their client is shown. On a cluster, the leader's. Admin keys only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/ssh-gateway (the `GetSshGateway` operationId).
+func (c *ClientWithResponses) GetSshGatewayWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSshGatewayResponse, error) {
+	rsp, err := c.GetSshGateway(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSshGatewayResponse(rsp)
+}
+
 // ListSshKeysWithResponse List SSH public keys
 //
 // The keys the SSH gateway (`runfleet serve --ssh-port`) accepts. Admin keys only.
@@ -17261,6 +17411,46 @@ func ParseUpdateRegistryAuthResponse(rsp *http.Response) (*UpdateRegistryAuthRes
 			return nil, err
 		}
 		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSshGatewayResponse parses an HTTP response from a GetSshGatewayWithResponse call
+func ParseGetSshGatewayResponse(rsp *http.Response) (*GetSshGatewayResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSshGatewayResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SshGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
 
 	}
 

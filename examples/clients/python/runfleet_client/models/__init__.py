@@ -77,6 +77,7 @@ from .scaling_event_inputs import ScalingEventInputs
 from .secret_env_map import SecretEnvMap
 from .simulated_figures import SimulatedFigures
 from .simulated_figures_settings import SimulatedFiguresSettings
+from .ssh_gateway import SshGateway
 from .ssh_key import SshKey
 from .ssh_key_create import SshKeyCreate
 from .stop_signals import StopSignals
@@ -178,6 +179,7 @@ __all__ = (
     "SecretEnvMap",
     "SimulatedFigures",
     "SimulatedFiguresSettings",
+    "SshGateway",
     "SshKey",
     "SshKeyCreate",
     "StopSignals",

@@ -1,0 +1,158 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.ssh_gateway import SshGateway
+from ...types import Response
+
+
+def _get_kwargs() -> dict[str, Any]:
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/ssh-gateway",
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SshGateway | None:
+    if response.status_code == 200:
+        response_200 = SshGateway.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SshGateway]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SshGateway]:
+    """Where the SSH gateway listens
+
+     Whether this control plane runs the SSH gateway (`runfleet serve --ssh-port`), on which port, and
+    its host key's fingerprint, for users to build `ssh -p <port> <workerId>@<host>` and to check the
+    key
+    their client is shown. On a cluster, the leader's. Admin keys only.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SshGateway]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SshGateway | None:
+    """Where the SSH gateway listens
+
+     Whether this control plane runs the SSH gateway (`runfleet serve --ssh-port`), on which port, and
+    its host key's fingerprint, for users to build `ssh -p <port> <workerId>@<host>` and to check the
+    key
+    their client is shown. On a cluster, the leader's. Admin keys only.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SshGateway
+    """
+
+    return sync_detailed(
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SshGateway]:
+    """Where the SSH gateway listens
+
+     Whether this control plane runs the SSH gateway (`runfleet serve --ssh-port`), on which port, and
+    its host key's fingerprint, for users to build `ssh -p <port> <workerId>@<host>` and to check the
+    key
+    their client is shown. On a cluster, the leader's. Admin keys only.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SshGateway]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SshGateway | None:
+    """Where the SSH gateway listens
+
+     Whether this control plane runs the SSH gateway (`runfleet serve --ssh-port`), on which port, and
+    its host key's fingerprint, for users to build `ssh -p <port> <workerId>@<host>` and to check the
+    key
+    their client is shown. On a cluster, the leader's. Admin keys only.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SshGateway
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+        )
+    ).parsed
