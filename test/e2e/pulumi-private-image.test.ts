@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,8 +17,13 @@ import {
   requireTestRegistry,
   TEST_REGISTRY,
 } from "../support/docker-engine.js";
-import { createPulumiProject, explain, hasPulumiCli, type PulumiProject, pulumiBinDir } from "../support/pulumi-cli.js";
-import { REPO_ROOT } from "../support/workers.js";
+import {
+  createProgramProject,
+  explain,
+  hasPulumiCli,
+  type PulumiProject,
+  pulumiBinDir,
+} from "../support/pulumi-cli.js";
 
 const bin = await pulumiBinDir();
 const run =
@@ -82,16 +87,7 @@ describe.runIf(run)("a private image with registry credentials and a cache volum
     cp = await startTestControlPlane({ driver: "docker", dockerHost: DOCKER_HOST, autoscalerTickMs: 100 });
     image = await pushToTestRegistry(ECHO_IMAGE, "runfleet/pulumi-private", `e2e-${process.pid}`);
     await docker.getImage(image).remove();
-    mkdirSync(join(exampleDir, "dist"));
-    writeFileSync(join(exampleDir, "dist/index.js"), PROGRAM);
-    writeFileSync(
-      join(exampleDir, "package.json"),
-      JSON.stringify({ name: "private-image", type: "module", main: "dist/index.js" }),
-    );
-    writeFileSync(join(exampleDir, "Pulumi.yaml"), "name: private-image\nruntime: nodejs\n");
-    // The program resolves its packages from where it really lies: the repository's, as a user's would.
-    symlinkSync(join(REPO_ROOT, "node_modules"), join(exampleDir, "node_modules"));
-    project = await createPulumiProject(bin, exampleDir);
+    project = await createProgramProject(bin, exampleDir, "private-image", PROGRAM);
     expect((await project.pulumi(["stack", "init", "private"])).code).toBe(0);
     for (const args of [
       ["runfleet:baseUrl", cp.url],

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,9 +8,14 @@ import {
   TEST_ADMIN_KEY,
   type TestControlPlane,
 } from "../support/control-plane-process.js";
-import { createPulumiProject, explain, hasPulumiCli, type PulumiProject, pulumiBinDir } from "../support/pulumi-cli.js";
+import {
+  createProgramProject,
+  explain,
+  hasPulumiCli,
+  type PulumiProject,
+  pulumiBinDir,
+} from "../support/pulumi-cli.js";
 import { newOpenSshPublicKey } from "../support/ssh.js";
-import { REPO_ROOT } from "../support/workers.js";
 
 const bin = await pulumiBinDir();
 const run = requireService(hasPulumiCli(bin), `the Pulumi CLI in ${bin} (scripts/pulumi-cli.sh builds it)`);
@@ -48,16 +53,7 @@ describe.runIf(run)("SSH keys declared with the real Pulumi CLI", () => {
 
   beforeAll(async () => {
     cp = await startTestControlPlane();
-    mkdirSync(join(exampleDir, "dist"));
-    writeFileSync(join(exampleDir, "dist/index.js"), PROGRAM);
-    writeFileSync(
-      join(exampleDir, "package.json"),
-      JSON.stringify({ name: "ssh-keys", type: "module", main: "dist/index.js" }),
-    );
-    writeFileSync(join(exampleDir, "Pulumi.yaml"), "name: ssh-keys\nruntime: nodejs\n");
-    // The program resolves its packages from where it really lies: the repository's, as a user's would.
-    symlinkSync(join(REPO_ROOT, "node_modules"), join(exampleDir, "node_modules"));
-    project = await createPulumiProject(bin, exampleDir);
+    project = await createProgramProject(bin, exampleDir, "ssh-keys", PROGRAM);
     expect((await project.pulumi(["stack", "init", "keys"])).code).toBe(0);
     for (const args of [
       ["runfleet:baseUrl", cp.url],

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -68,6 +68,26 @@ export async function createPulumiProject(bin: string, exampleDir: string): Prom
     node: (script, args) => run(NODE, [resolve(script), ...args], { cwd: dir, env }),
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Writes a one-file program (`dist/index.js`, an ES module) as an example folder under `exampleDir`, with
+ * its `package.json`, `Pulumi.yaml` and a `node_modules` link to the repository's (the program resolves its
+ * packages from where it really lies, as a user's would), then lays out its project with
+ * {@link createPulumiProject}.
+ */
+export async function createProgramProject(
+  bin: string,
+  exampleDir: string,
+  name: string,
+  program: string,
+): Promise<PulumiProject> {
+  mkdirSync(join(exampleDir, "dist"));
+  writeFileSync(join(exampleDir, "dist/index.js"), program);
+  writeFileSync(join(exampleDir, "package.json"), JSON.stringify({ name, type: "module", main: "dist/index.js" }));
+  writeFileSync(join(exampleDir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(exampleDir, "node_modules"));
+  return createPulumiProject(bin, exampleDir);
 }
 
 /**
